@@ -1,0 +1,36 @@
+/**
+ * @module inspect/types
+ * The contract every detector implements. Detectors are pure: text in, findings out.
+ * They never throw for any input and never keep the matched value anywhere but in the
+ * offsets they return (the value itself is only ever read by the transform stage).
+ */
+
+/** One sensitive span. Offsets are JavaScript string indices (UTF-16 code units), end exclusive. */
+export interface Finding {
+  /** Entity type in UPPER_SNAKE, e.g. `EMAIL`, `KR_RRN`, `SECRET`. Placeholders are named after it. */
+  type: string;
+  start: number;
+  end: number;
+  /** Confidence 0..1 (Presidio model: pattern base score, raised by validators and context words). */
+  score: number;
+  /** Id of the detector that produced it, e.g. `email`, `secret.openai`. */
+  detector: string;
+}
+
+export interface DetectContext {
+  /** Company dictionaries and custom patterns come from the policy; built-in detectors ignore this. */
+  readonly policyId?: string;
+}
+
+export interface Detector {
+  /** Stable id, referenced in findings and docs. */
+  readonly id: string;
+  /** Entity types this detector can emit. A policy rule for any of them switches the detector on. */
+  readonly types: readonly string[];
+  /**
+   * Optional cheap prefilter: if set and none of these (lower-case) substrings occurs in the
+   * lower-cased text, `detect` is skipped. Keeps the many secret rules cheap on ordinary prose.
+   */
+  readonly keywords?: readonly string[];
+  detect(text: string, ctx: DetectContext): Finding[];
+}
