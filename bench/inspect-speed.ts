@@ -1,0 +1,97 @@
+/**
+ * @module bench/inspect-speed
+ * Inspection throughput of a policy enabling every built-in type, over a generated mixed corpus
+ * of prompts (200 B–64 KB: English prose, Korean prose, code, logs, with some PII planted), on one
+ * core. Reported next to a baseline measured in the same run — one trivial linear regex scan
+ * (`/\d{3}/g`) over the same texts — so the ratio survives a noisy machine. Also prints the
+ * linearity curves: text length 1 KB → 1 MB, and dictionary size 10 → 10,000 terms.
+ *
+ *   npx tsx bench/inspect-speed.ts [--json]
+ */
+import { compileInspector } from '../src/inspect/engine.ts';
+import { BUILTIN_DETECTORS } from '../src/inspect/registry.ts';
+import { allTypesInspector } from './quality.ts';
+import { rng } from './korean-corpus.ts';
+
+const EN = 'The quarterly report shows revenue grew in every region, although the logistics costs rose faster than expected. Please review the attached summary before Thursday and send comments to the team. ';
+const KO = '이번 분기 보고서에 따르면 모든 지역에서 매출이 증가했지만 물류 비용이 예상보다 빠르게 늘었습니다. 목요일 전까지 첨부 요약을 검토하고 의견을 팀에 보내 주세요. ';
+const CODE = 'function total(items) {\n  let sum = 0;\n  for (const it of items) sum += it.price * it.qty;\n  return Math.round(sum * 100) / 100;\n}\nconst cfg = { retries: 3, timeoutMs: 2500, region: "ap-northeast-2" };\n';
+const LOG = '2024-03-12T14:22:31.118Z INFO  req=7f3a9c2e-1b4d-4e8a-9c1f-2a3b4c5d6e7f GET /api/v2/orders/88213 200 37ms ua="Mozilla/5.0"\n';
+const PII = ['kim.minsu@example.com', '010-1234-5678', '900101-1234567', '4111 1111 1111 1111', '192.168.10.24', 'Mr. John Smith', '서울특별시 강남구 테헤란로 152', 'AKIAIOSFODNN7EXAMPLE'];
+
+/** Prompts of 200 B to 64 KB (log-uniform sizes), about `totalBytes` in all. */
+function corpus(totalBytes: number, seed = 7): string[] {
+  const r = rng(seed);
+  const out: string[] = [];
+  let bytes = 0;
+  const enc = new TextEncoder();
+  while (bytes < totalBytes) {
+    const size = Math.round(200 * Math.pow(64 * 1024 / 200, r()));
+    const base = [EN, KO, CODE, LOG][Math.floor(r() * 4)]!;
+    let s = '';
+    while (s.length < size) {
+      s += base;
+      if (r() < 0.15) s += ' ' + PII[Math.floor(r() * PII.length)] + ' ';
+    }
+    // Cut on a character budget approximating the byte size (Korean is 3 bytes per syllable in UTF-8).
+    s = s.slice(0, base === KO ? Math.ceil(size / 2.5) : size);
+    out.push(s);
+    bytes += enc.encode(s).length;
+  }
+  return out;
+}
+
+function time(fn: () => void, minMs = 300): number {
+  fn();
+  let runs = 0;
+  const t0 = performance.now();
+  let t = t0;
+  while (t - t0 < minMs) { fn(); runs++; t = performance.now(); }
+  return (t - t0) / runs;
+}
+
+function main(): void {
+  const texts = corpus(4 * 1024 * 1024);
+  const bytes = texts.reduce((a, s) => a + new TextEncoder().encode(s).length, 0);
+  const mb = bytes / (1024 * 1024);
+  const inspector = allTypesInspector();
+  let sink = 0;
+  const baselineMs = time(() => { for (const s of texts) { const re = /\d{3}/g; while (re.exec(s)) sink++; } });
+  const inspectMs = time(() => { for (const s of texts) sink += inspector.inspect(s).length; });
+  console.log(`Built-in detectors (${BUILTIN_DETECTORS.length}): ${BUILTIN_DETECTORS.map((d) => d.id).join(', ') || '(none)'}`);
+  console.log(`Corpus: ${texts.length} prompts, ${mb.toFixed(2)} MB (UTF-8), node ${process.version}\n`);
+  console.log('| measure | MB/s |\n| --- | ---: |');
+  console.log(`| baseline \`/\\d{3}/g\` scan | ${(mb / (baselineMs / 1000)).toFixed(1)} |`);
+  console.log(`| inspect, all built-in types | ${(mb / (inspectMs / 1000)).toFixed(1)} |`);
+  console.log(`\nRatio inspect/baseline time: ${(inspectMs / baselineMs).toFixed(2)}×\n`);
+
+  // Where the time goes: each detector alone over the same corpus (keyword prefilter included).
+  const per = BUILTIN_DETECTORS.map((d) => {
+    const ins = compileInspector({ rules: Object.fromEntries(d.types.map((t) => [t, { min_score: 0 }])), dictionaries: [], patterns: [] }, [d]);
+    return { id: d.id, ms: time(() => { for (const s of texts) sink += ins.inspect(s).length; }, 100) };
+  }).sort((a, b) => b.ms - a.ms);
+  console.log('Slowest detectors alone over the corpus:\n\n| detector | MB/s |\n| --- | ---: |');
+  for (const p of per.slice(0, 8)) console.log(`| ${p.id} | ${(mb / (p.ms / 1000)).toFixed(1)} |`);
+  console.log('');
+
+  console.log('Linearity in text length (mixed text, all built-in types):\n\n| text | ms | µs per KB |\n| ---: | ---: | ---: |');
+  const mixed = texts.join('\n');
+  for (const kb of [1, 10, 100, 1000]) {
+    const s = mixed.slice(0, kb * 1024);
+    const ms = time(() => { sink += inspector.inspect(s).length; }, 200);
+    console.log(`| ${kb} KB | ${ms.toFixed(2)} | ${((ms * 1000) / kb).toFixed(1)} |`);
+  }
+
+  console.log('\nLinearity in dictionary size (1 MB of mixed text, dictionary only):\n\n| terms | ms | µs per KB |\n| ---: | ---: | ---: |');
+  const text = mixed.slice(0, 1024 * 1024);
+  for (const n of [10, 100, 1000, 10000]) {
+    const r = rng(n);
+    const terms = Array.from({ length: n }, (_, i) => (i % 3 === 0 ? `프로젝트${i}호` : `codename-${Math.floor(r() * 1e9).toString(36)}`));
+    const ins = compileInspector({ rules: { PROJECT: { min_score: 0.5 } }, dictionaries: [{ name: 'd', type: 'PROJECT', terms }], patterns: [] }, []);
+    const ms = time(() => { sink += ins.inspect(text).length; }, 200);
+    console.log(`| ${n} | ${ms.toFixed(2)} | ${((ms * 1000) / 1024).toFixed(2)} |`);
+  }
+  if (sink === -1) console.log(sink);
+}
+
+main();

@@ -1,0 +1,167 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { checkPattern, compileInspector, type InspectorSpec } from './engine.ts';
+import type { Detector, Finding } from './types.ts';
+import { builtinTypes } from './registry.ts';
+
+/** A test detector that reports every occurrence of `word` with a fixed score. */
+function wordDetector(id: string, type: string, word: string, score: number, keywords?: string[]): Detector & { calls: number } {
+  const d = {
+    id,
+    types: [type],
+    keywords,
+    calls: 0,
+    detect(text: string): Finding[] {
+      d.calls++;
+      const out: Finding[] = [];
+      for (let i = text.indexOf(word); i >= 0; i = text.indexOf(word, i + 1)) {
+        out.push({ type, start: i, end: i + word.length, score, detector: id });
+      }
+      return out;
+    },
+  };
+  return d;
+}
+
+const spec = (rules: Record<string, number>, extra: Partial<InspectorSpec> = {}): InspectorSpec => ({
+  rules: Object.fromEntries(Object.entries(rules).map(([t, m]) => [t, { min_score: m }])),
+  dictionaries: [],
+  patterns: [],
+  ...extra,
+});
+
+describe('compileInspector', () => {
+  it('runs only detectors whose type has a rule', () => {
+    const a = wordDetector('a', 'A', 'foo', 0.9);
+    const b = wordDetector('b', 'B', 'foo', 0.9);
+    const ins = compileInspector(spec({ A: 0 }), [a, b]);
+    const f = ins.inspect('x foo y');
+    expect(f.map((x) => x.detector)).toEqual(['a']);
+    expect(b.calls).toBe(0);
+    expect([...ins.types]).toEqual(['A']);
+  });
+
+  it('filters by min_score per type', () => {
+    const ins = compileInspector(spec({ A: 0.5, B: 0.95 }), [wordDetector('a', 'A', 'foo', 0.6), wordDetector('b', 'B', 'bar', 0.9)]);
+    expect(ins.inspect('foo bar').map((x) => x.type)).toEqual(['A']);
+  });
+
+  it('skips a detector whose keywords do not occur (case-insensitively)', () => {
+    const d = wordDetector('k', 'K', 'tok', 0.9, ['secret']);
+    const ins = compileInspector(spec({ K: 0 }), [d]);
+    expect(ins.inspect('tok tok')).toEqual([]);
+    expect(d.calls).toBe(0);
+    expect(ins.inspect('SECRET tok')).toHaveLength(1);
+    expect(d.calls).toBe(1);
+  });
+
+  it('resolves overlaps: higher score, then longer, then earlier detector', () => {
+    const hi = wordDetector('hi', 'A', 'bcd', 0.9);
+    const lo = wordDetector('lo', 'B', 'abcde', 0.5);
+    expect(compileInspector(spec({ A: 0, B: 0 }), [lo, hi]).inspect('abcdef')).toEqual([
+      { type: 'A', start: 1, end: 4, score: 0.9, detector: 'hi' },
+    ]);
+    const short = wordDetector('short', 'A', 'bc', 0.7);
+    const long = wordDetector('long', 'B', 'abcd', 0.7);
+    expect(compileInspector(spec({ A: 0, B: 0 }), [short, long]).inspect('abcd').map((f) => f.detector)).toEqual(['long']);
+    const first = wordDetector('first', 'A', 'abc', 0.7);
+    const second = wordDetector('second', 'B', 'abc', 0.7);
+    expect(compileInspector(spec({ A: 0, B: 0 }), [second, first]).inspect('abc').map((f) => f.detector)).toEqual(['second']);
+  });
+
+  it('keeps non-overlapping neighbours on both sides of a winner and sorts by start', () => {
+    const mid = wordDetector('mid', 'A', 'cd', 0.9);
+    const left = wordDetector('left', 'B', 'ab', 0.5);
+    const right = wordDetector('right', 'B', 'ef', 0.5);
+    const wide = wordDetector('wide', 'C', 'bcde', 0.6);
+    const f = compileInspector(spec({ A: 0, B: 0, C: 0 }), [wide, right, left, mid]).inspect('abcdef');
+    expect(f.map((x) => [x.detector, x.start, x.end])).toEqual([['left', 0, 2], ['mid', 2, 4], ['right', 4, 6]]);
+  });
+
+  it('drops a below-threshold finding before it can hide a passing one', () => {
+    const weak = wordDetector('weak', 'A', 'abcdef', 0.3);
+    const ok = wordDetector('ok', 'B', 'cd', 0.6);
+    expect(compileInspector(spec({ A: 0.5, B: 0.5 }), [weak, ok]).inspect('abcdef').map((f) => f.detector)).toEqual(['ok']);
+  });
+
+  it('ignores malformed findings and findings of types without a rule', () => {
+    const bad: Detector = {
+      id: 'bad', types: ['A', 'Z'],
+      detect: (t) => [
+        { type: 'A', start: -1, end: 2, score: 1, detector: 'bad' },
+        { type: 'A', start: 3, end: 3, score: 1, detector: 'bad' },
+        { type: 'A', start: 0, end: t.length + 5, score: 1, detector: 'bad' },
+        { type: 'A', start: 0, end: 1, score: Number.NaN, detector: 'bad' },
+        { type: 'Z', start: 0, end: 1, score: 1, detector: 'bad' },
+        { type: 'A', start: 1, end: 2, score: 1, detector: 'bad' },
+      ],
+    };
+    expect(compileInspector(spec({ A: 0 }), [bad]).inspect('hello').map((f) => [f.start, f.end])).toEqual([[1, 2]]);
+  });
+
+  it('reports a failing detector by id only, never with its message', () => {
+    const boom: Detector = { id: 'boom', types: ['A'], detect: (t) => { throw new Error(`leak ${t}`); } };
+    expect(() => compileInspector(spec({ A: 0 }), [boom]).inspect('my-secret')).toThrowError(/detector 'boom' failed/);
+    try { compileInspector(spec({ A: 0 }), [boom]).inspect('my-secret'); } catch (e) {
+      expect(String(e)).not.toContain('my-secret');
+    }
+  });
+
+  it('adds dictionaries only when their type has a rule', () => {
+    const dicts = [{ name: 'clients', type: 'CLIENT', terms: ['삼성전자'] }];
+    expect(compileInspector(spec({}, { dictionaries: dicts }), []).inspect('삼성전자는')).toEqual([]);
+    expect(compileInspector(spec({ CLIENT: 0.5 }, { dictionaries: dicts }), []).inspect('삼성전자는')).toEqual([
+      { type: 'CLIENT', start: 0, end: 4, score: 1, detector: 'dictionary.clients' },
+    ]);
+  });
+
+  it('rejects an unusable dictionary by name', () => {
+    expect(() => compileInspector(spec({ C: 0 }, { dictionaries: [{ name: 'empty', type: 'C', terms: [''] }] }), [])).toThrowError(/dictionary 'empty'/);
+  });
+
+  it('runs custom patterns on the linear-time engine, and refuses bad ones by name', () => {
+    const patterns = [{ name: 'emp', type: 'EMPLOYEE_ID', regex: 'EMP-\\d{6}', flags: 'i', score: 0.8 }];
+    const ins = compileInspector(spec({ EMPLOYEE_ID: 0.5 }, { patterns }), []);
+    expect(ins.inspect('ask emp-123456 now')).toEqual([{ type: 'EMPLOYEE_ID', start: 4, end: 14, score: 0.8, detector: 'pattern.emp' }]);
+    expect(compileInspector(spec({ EMPLOYEE_ID: 0.9 }, { patterns }), []).inspect('emp-123456')).toEqual([]);
+    expect(() => compileInspector(spec({ X: 0 }, { patterns: [{ name: 'br', type: 'X', regex: '(a)\\1', flags: '', score: 1 }] }), [])).toThrowError(/pattern 'br'.*backreferences/);
+    const evil = compileInspector(spec({ X: 0 }, { patterns: [{ name: 'evil', type: 'X', regex: '(a+)+$', flags: '', score: 1 }] }), []);
+    const t0 = performance.now();
+    expect(evil.inspect('a'.repeat(100_000) + '!')).toEqual([]);
+    expect(performance.now() - t0).toBeLessThan(500);
+  });
+
+  it('checkPattern validates without throwing', () => {
+    expect(checkPattern('PRJ-[A-Z]+', 'i')).toBeNull();
+    expect(checkPattern('(?=x)', '')).toMatch(/lookaround/);
+    expect(checkPattern('[', '')).toMatch(/not a valid/);
+  });
+
+  it('never throws and returns sorted disjoint findings on arbitrary text', () => {
+    const ins = compileInspector(spec({ A: 0, B: 0 }, { dictionaries: [{ name: 'd', type: 'B', terms: ['ab', 'b', 'abc', '가나'] }] }), [
+      wordDetector('a', 'A', 'bc', 0.9),
+    ]);
+    fc.assert(
+      fc.property(fc.string({ unit: fc.constantFrom('a', 'b', 'c', ' ', '가', '나', '\u0000', '\ud800', '\udc00') }), (s) => {
+        const f = ins.inspect(s);
+        for (let i = 0; i < f.length; i++) {
+          expect(f[i]!.start).toBeLessThan(f[i]!.end);
+          if (i > 0) expect(f[i - 1]!.end).toBeLessThanOrEqual(f[i]!.start);
+        }
+      }),
+    );
+  });
+
+  it('with every built-in type enabled, never throws on hostile input (property + 1 MB line)', () => {
+    const rules = Object.fromEntries([...builtinTypes()].map((t) => [t, 0]));
+    const ins = compileInspector(spec(rules));
+    fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 300 }), (s) => { ins.inspect(s); }), { numRuns: 300 });
+    fc.assert(fc.property(fc.string({ unit: fc.constantFrom('0', '1', '-', '@', '.', ' ', 'a', '가', '\ud800', '\u0000', '=', ':', '"'), maxLength: 300 }), (s) => { ins.inspect(s); }), { numRuns: 300 });
+    const deep = '{"a":'.repeat(20_000) + '1' + '}'.repeat(20_000);
+    expect(() => ins.inspect(deep)).not.toThrow();
+    const line = ('x'.repeat(1000) + '\ud800\u0000 010-1234-5678 ').repeat(1000);
+    const t0 = performance.now();
+    expect(() => ins.inspect(line)).not.toThrow();
+    expect(performance.now() - t0).toBeLessThan(5000);
+  });
+});
