@@ -1,0 +1,120 @@
+/**
+ * @module app
+ * `createApp(deps)`: the whole gateway as a Hono app. Runtime-agnostic — no Node or Workers
+ * imports here or below; the entries (`entry/node.ts`, `entry/worker.ts`) build the deps
+ * (stores, providers, local model) and hand them in.
+ *
+ * @example
+ * const app = createApp({ keys, audit, policies, routes, pseudonymizer, limits });
+ * serve({ fetch: app.fetch, port: 8787 });
+ */
+import { Hono } from 'hono';
+import type { AuditStore } from './audit/types.ts';
+import type { LoadedPolicy } from './config/policy-load.ts';
+import { DIALECT_ROUTES } from './dialects/index.ts';
+import { openaiChat, renderOpenAIError } from './dialects/openai-chat/index.ts';
+import type { Dialect } from './dialects/types.ts';
+import { auditRequests } from './http/audit-middleware.ts';
+import { requireGatewayKey } from './http/auth.ts';
+import { readJsonBody } from './http/body.ts';
+import type { VeilEnv } from './http/env.ts';
+import { listModels } from './http/routes/models.ts';
+import type { GatewayKey, KeyStore } from './keys/types.ts';
+import { runPipeline } from './pipeline/run.ts';
+import type { RouteTable } from './route/route.ts';
+import type { Pseudonymizer } from './transform/pseudonymizer.ts';
+import { isVeilError, VeilError } from './util/errors.ts';
+import { silentLogger, type Logger } from './util/log.ts';
+
+export interface PolicyResolver {
+  /** The policy in force for this key (its own, else its team's, else the organisation default). */
+  forKey(key: GatewayKey): LoadedPolicy | undefined;
+  ids(): string[];
+}
+
+export interface AppDeps {
+  keys: KeyStore;
+  audit: AuditStore;
+  policies: PolicyResolver;
+  routes: RouteTable;
+  /** Per-team pseudonymizers, e.g. `(team) => createPseudonymizer({ secret, scope: team })`; cached here. */
+  pseudonymizer: (scope: string) => Promise<Pseudonymizer>;
+  limits: { maxBodyBytes: number; upstreamTimeoutMs: number; maxUpstreamBytes?: number };
+  log?: Logger;
+  now?: () => number;
+  version?: string;
+}
+
+export function createApp(deps: AppDeps): Hono<VeilEnv> {
+  const log = deps.log ?? silentLogger;
+  const now = deps.now ?? (() => performance.now());
+  const app = new Hono<VeilEnv>();
+  const pseudonymizers = new Map<string, Promise<Pseudonymizer>>();
+  const pipelineDeps = {
+    routes: deps.routes,
+    pseudonymizer: (scope: string) => {
+      let p = pseudonymizers.get(scope);
+      if (!p) pseudonymizers.set(scope, (p = deps.pseudonymizer(scope)));
+      return p;
+    },
+    upstreamTimeoutMs: deps.limits.upstreamTimeoutMs,
+    maxUpstreamBytes: deps.limits.maxUpstreamBytes ?? 32 * 1024 * 1024,
+    log,
+    now,
+  };
+
+  app.get('/healthz', (c) =>
+    c.json({
+      status: 'ok',
+      version: deps.version ?? 'dev',
+      local_model: deps.routes.local ? deps.routes.local.id : null,
+      policies: deps.policies.ids(),
+    }),
+  );
+
+  app.use('/v1/*', auditRequests(deps.audit, log, now));
+  app.use('/v1/*', requireGatewayKey(deps.keys));
+
+  app.get('/v1/models', (c) => c.json(listModels(deps.routes, Math.floor(Date.now() / 1000))));
+
+  const modelRoute = (dialect: Dialect) => async (c: import('hono').Context<VeilEnv>) => {
+    c.set('dialect', dialect);
+    const key = c.get('key');
+    const policy = deps.policies.forKey(key);
+    if (!policy) throw new VeilError('internal_error', `The policy bound to this key is not loaded.`);
+    c.get('audit').set({ policyId: policy.doc.id, policyHash: policy.hash });
+    const body = await readJsonBody(c.req.raw, deps.limits.maxBodyBytes);
+    return runPipeline(dialect, body, {
+      requestId: c.get('requestId'),
+      key,
+      policy,
+      clientSignal: c.req.raw.signal,
+      audit: c.get('audit'),
+      headers: c.get('veilHeaders'),
+    }, pipelineDeps);
+  };
+
+  for (const { path, dialect } of DIALECT_ROUTES) app.post(path, modelRoute(dialect));
+
+  app.notFound((c) => {
+    const err = new VeilError('not_found', `No route for ${c.req.method} ${c.req.path.slice(0, 200)}.`);
+    return c.json(renderOpenAIError(err).body as object, 404);
+  });
+
+  app.onError((e, c) => {
+    const err = isVeilError(e) ? e : new VeilError('internal_error', `Internal error in Veil (request ${c.get('requestId') ?? 'unknown'}).`);
+    if (!isVeilError(e)) {
+      // Never the message: it may quote request content.
+      log.log('error', 'unhandled error', { requestId: c.get('requestId'), error: (e as Error)?.name, where: (e as Error)?.stack?.split('\n')[1]?.trim() });
+    }
+    const dialect = c.get('dialect') ?? openaiChat;
+    const { status, body } = dialect.renderError(err);
+    c.get('audit')?.set({ status, errorCode: err.code });
+    const headers: Record<string, string> = { ...(c.get('veilHeaders') ?? {}) };
+    if (err.retryAfter) headers['retry-after'] = String(Math.ceil(err.retryAfter));
+    if (err.code === 'policy_blocked') headers['x-veil-decision'] = 'block';
+    return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } });
+  });
+
+  return app;
+}

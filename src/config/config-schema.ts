@@ -1,0 +1,81 @@
+/**
+ * @module config/config-schema
+ * The gateway's server configuration: one zod schema, types inferred from it. Parsed once at the
+ * entry (Node: YAML file + env overrides in `config/load-config.node.ts`; Workers: bindings) and
+ * handed to `createApp` as typed data — the core never reads the environment itself.
+ */
+import { z } from 'zod';
+
+export const RemoteProviderConfig = z
+  .object({
+    /** Provider id used in routing and the audit log. */
+    id: z.string().default('openai'),
+    kind: z.enum(['openai']).default('openai'),
+    base_url: z.string().url().default('https://api.openai.com/v1'),
+    /** Upstream key. Never returned to a client, never logged. */
+    api_key: z.string().default(''),
+  })
+  .strict();
+
+export const ModelConfig = z
+  .object({
+    /** Name a client asks for. A trailing `*` makes it a prefix pattern (not listed in /v1/models). */
+    id: z.string().min(1),
+    provider: z.string().default('openai'),
+    /** Upstream model name if it differs from `id`. */
+    upstream: z.string().optional(),
+  })
+  .strict();
+export type ModelConfig = z.infer<typeof ModelConfig>;
+
+export const LocalConfig = z
+  .object({
+    /** GGUF file. Without it, requests the policy sends local get 503 — never a remote fallback. */
+    model_path: z.string().optional(),
+    id: z.string().optional(),
+    /** llama.cpp threads. 1 on a 2-core box: the library default of 4 is ~1000× slower there. */
+    threads: z.number().int().min(1).default(1),
+    context_size: z.number().int().min(256).default(2048),
+    /** Concurrent generations (context sequences). */
+    sequences: z.number().int().min(1).default(2),
+    /** Requests waiting for a sequence; beyond this → 503 with Retry-After. */
+    max_queue: z.number().int().min(0).default(16),
+    max_tokens: z.number().int().min(1).default(256),
+    /**
+     * Prompt format. `auto` uses the model's own template; `plain` joins messages as text, for base
+     * models without a chat template (like the tiny test model).
+     */
+    chat_wrapper: z.enum(['auto', 'chatml', 'general', 'llama2', 'plain']).default('auto'),
+  })
+  .strict();
+
+export const GatewayConfig = z
+  .object({
+    port: z.number().int().min(0).max(65535).default(8787),
+    host: z.string().default('127.0.0.1'),
+    db: z.string().default('./data/veil.db'),
+    policies: z.string().default('./policies'),
+    /** Policy used for keys bound to none. */
+    default_policy: z.string().default('default'),
+    /** Largest request body accepted, bytes. */
+    max_body_bytes: z.number().int().min(1024).default(4 * 1024 * 1024),
+    /** Time to wait for upstream response headers, and between streamed chunks. */
+    upstream_timeout_ms: z.number().int().min(1).default(60_000),
+    /** HMAC secret for stable placeholders. Set VEIL_SECRET in production; the Node entry persists one otherwise. */
+    secret: z.string().optional(),
+    providers: z.array(RemoteProviderConfig).default([{ id: 'openai', kind: 'openai', base_url: 'https://api.openai.com/v1', api_key: '' }]),
+    models: z
+      .array(ModelConfig)
+      .default([
+        { id: 'gpt-4o', provider: 'openai' },
+        { id: 'gpt-4o-mini', provider: 'openai' },
+        { id: 'gpt-4.1', provider: 'openai' },
+        { id: 'gpt-4.1-mini', provider: 'openai' },
+        { id: 'gpt-4.1-nano', provider: 'openai' },
+        { id: 'o4-mini', provider: 'openai' },
+        { id: 'gpt-*', provider: 'openai' },
+      ]),
+    local: LocalConfig.default(LocalConfig.parse({})),
+  })
+  .strict();
+export type GatewayConfig = z.infer<typeof GatewayConfig>;

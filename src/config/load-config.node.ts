@@ -1,0 +1,75 @@
+/**
+ * @module config/load-config.node
+ * Reads the server config once at start: YAML file (`--config` or `VEIL_CONFIG`), then environment
+ * overrides, then the schema's defaults. Errors name the file and the field.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { GatewayConfig } from './config-schema.ts';
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+type Env = Record<string, string | undefined>;
+
+export function loadConfig(opts: { file?: string; env?: Env } = {}): GatewayConfig {
+  const env = opts.env ?? process.env;
+  const file = opts.file ?? env.VEIL_CONFIG;
+  let raw: Record<string, unknown> = {};
+  if (file) {
+    if (!existsSync(file)) throw new ConfigError(`Config file not found: ${file}`);
+    try {
+      raw = (parseYaml(readFileSync(file, 'utf8')) as Record<string, unknown>) ?? {};
+    } catch (e) {
+      throw new ConfigError(`${file}: invalid YAML: ${(e as Error).message.split('\n')[0]}`);
+    }
+  }
+  raw = applyEnv(raw, env);
+  const r = GatewayConfig.safeParse(raw);
+  if (!r.success) {
+    const msgs = r.error.issues.map((i) => `${file ?? 'environment'}: ${i.path.join('.') || '(root)'}: ${i.message}`);
+    throw new ConfigError(msgs.join('\n'));
+  }
+  const cfg = r.data;
+  const providerIds = new Set(cfg.providers.map((p) => p.id));
+  for (const m of cfg.models) {
+    if (!providerIds.has(m.provider)) throw new ConfigError(`${file ?? 'config'}: models: '${m.id}' names unknown provider '${m.provider}'`);
+  }
+  return cfg;
+}
+
+function applyEnv(raw: Record<string, unknown>, env: Env): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...raw };
+  const num = (name: string) => {
+    const v = env[name];
+    if (v === undefined || v === '') return undefined;
+    const n = Number(v);
+    if (!Number.isInteger(n)) throw new ConfigError(`environment: ${name} must be an integer`);
+    return n;
+  };
+  const set = (key: string, value: unknown) => {
+    if (value !== undefined && value !== '') out[key] = value;
+  };
+  set('port', num('PORT'));
+  set('host', env.VEIL_HOST);
+  set('db', env.VEIL_DB);
+  set('policies', env.VEIL_POLICIES);
+  set('secret', env.VEIL_SECRET);
+  set('upstream_timeout_ms', num('VEIL_UPSTREAM_TIMEOUT_MS'));
+  set('max_body_bytes', num('VEIL_MAX_BODY_BYTES'));
+  if (env.VEIL_LOCAL_MODEL) out.local = { ...(raw.local as object | undefined), model_path: env.VEIL_LOCAL_MODEL };
+  if (env.VEIL_LOCAL_CHAT_WRAPPER) out.local = { ...(out.local as object | undefined), chat_wrapper: env.VEIL_LOCAL_CHAT_WRAPPER };
+  if (env.VEIL_LOCAL_THREADS) out.local = { ...(out.local as object | undefined), threads: num('VEIL_LOCAL_THREADS') };
+  if (env.OPENAI_BASE_URL || env.OPENAI_API_KEY) {
+    const providers = Array.isArray(raw.providers) ? [...(raw.providers as Record<string, unknown>[])] : [{ id: 'openai', kind: 'openai' }];
+    const i = Math.max(0, providers.findIndex((p) => (p.id ?? 'openai') === 'openai'));
+    providers[i] = {
+      ...providers[i],
+      ...(env.OPENAI_BASE_URL ? { base_url: env.OPENAI_BASE_URL } : {}),
+      ...(env.OPENAI_API_KEY ? { api_key: env.OPENAI_API_KEY } : {}),
+    };
+    out.providers = providers;
+  }
+  return out;
+}

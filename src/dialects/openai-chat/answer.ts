@@ -1,0 +1,140 @@
+/**
+ * @module dialects/openai-chat/answer
+ * Applies the pipeline's answer transforms (placeholder restore, output guard) to an OpenAI chat
+ * answer: `choices[].message.content`, `tool_calls[].function.arguments` (JSON text), and the
+ * same fields in streamed `chat.completion.chunk` deltas, per choice and per tool call, so a
+ * placeholder split across chunks is still restored.
+ */
+import type { Usage } from '../../providers/types.ts';
+import type { SseEvent } from '../../util/sse.ts';
+import type { AnswerTransforms, PieceTransform, StreamStats } from '../types.ts';
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+export function usageOf(json: unknown): Usage | undefined {
+  if (!isObj(json) || !isObj(json.usage)) return undefined;
+  const u = json.usage;
+  if (typeof u.prompt_tokens !== 'number' || typeof u.completion_tokens !== 'number') return undefined;
+  return { promptTokens: u.prompt_tokens, completionTokens: u.completion_tokens };
+}
+
+export function transformChatAnswer(json: unknown, t: AnswerTransforms): { json: unknown; usage?: Usage } {
+  const usage = usageOf(json);
+  if (t.identity || !isObj(json) || !Array.isArray(json.choices)) return { json, usage };
+  const choices = json.choices.map((choice: unknown) => {
+    if (!isObj(choice) || !isObj(choice.message)) return choice;
+    const message: Obj = { ...choice.message };
+    if (typeof message.content === 'string') message.content = t.text(message.content);
+    if (Array.isArray(message.tool_calls)) {
+      message.tool_calls = message.tool_calls.map((tc: unknown) =>
+        isObj(tc) && isObj(tc.function) && typeof tc.function.arguments === 'string'
+          ? { ...tc, function: { ...tc.function, arguments: t.json(tc.function.arguments) } }
+          : tc,
+      );
+    }
+    return { ...choice, message };
+  });
+  return { json: { ...json, choices }, usage };
+}
+
+/** Per-stream state: one transform per (choice, field). */
+class ChoiceState {
+  content: PieceTransform | undefined;
+  readonly toolArgs = new Map<number, PieceTransform>();
+}
+
+export async function* transformChatStream(
+  events: AsyncIterable<SseEvent>,
+  t: AnswerTransforms,
+  stats: StreamStats,
+): AsyncIterable<SseEvent> {
+  const states = new Map<number, ChoiceState>();
+  let frame: Obj | undefined; // id/object/created/model of the stream, for chunks we synthesize
+  const stateOf = (i: number) => {
+    let s = states.get(i);
+    if (!s) states.set(i, (s = new ChoiceState()));
+    return s;
+  };
+  // Releases text still held back for choice i as chunks of their own, before its finish chunk.
+  const flushChoice = function* (index: number): Generator<SseEvent> {
+    const s = states.get(index);
+    if (!s || !frame) return;
+    const rest = s.content?.flush() ?? '';
+    if (rest) yield chunk(frame, index, { content: rest });
+    for (const [k, tr] of s.toolArgs) {
+      const args = tr.flush();
+      if (args) yield chunk(frame, index, { tool_calls: [{ index: k, function: { arguments: args } }] });
+    }
+    states.delete(index);
+  };
+
+  for await (const ev of events) {
+    if (ev.data === '[DONE]') {
+      for (const i of [...states.keys()]) yield* flushChoice(i);
+      yield ev;
+      continue;
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(ev.data);
+    } catch {
+      stats.upstreamError = 'malformed SSE data from upstream';
+      // Never forward text we could not inspect or restore.
+      if (t.identity) yield ev;
+      continue;
+    }
+    if (!isObj(json)) continue;
+    if (isObj(json.error)) {
+      stats.upstreamError = 'upstream sent an error event mid-stream';
+      yield ev;
+      continue;
+    }
+    const usage = usageOf(json);
+    if (usage) stats.usage = usage;
+    frame ??= { id: json.id, object: json.object, created: json.created, model: json.model, system_fingerprint: json.system_fingerprint };
+    if (t.identity || !Array.isArray(json.choices)) {
+      for (const c of Array.isArray(json.choices) ? json.choices : []) {
+        if (isObj(c) && typeof c.finish_reason === 'string') stats.finishReason = c.finish_reason;
+      }
+      yield ev;
+      continue;
+    }
+    const out: SseEvent[] = [];
+    const choices = json.choices.map((c: unknown) => {
+      if (!isObj(c)) return c;
+      const index = typeof c.index === 'number' ? c.index : 0;
+      const s = stateOf(index);
+      let delta = c.delta;
+      if (isObj(delta)) {
+        delta = { ...delta };
+        const d = delta as Obj;
+        if (typeof d.content === 'string') d.content = (s.content ??= t.stream('text')).push(d.content);
+        if (Array.isArray(d.tool_calls)) {
+          d.tool_calls = d.tool_calls.map((tc: unknown) => {
+            if (!isObj(tc) || !isObj(tc.function) || typeof tc.function.arguments !== 'string') return tc;
+            const k = typeof tc.index === 'number' ? tc.index : 0;
+            let tr = s.toolArgs.get(k);
+            if (!tr) s.toolArgs.set(k, (tr = t.stream('json')));
+            return { ...tc, function: { ...tc.function, arguments: tr.push(tc.function.arguments) } };
+          });
+        }
+      }
+      if (typeof c.finish_reason === 'string') {
+        stats.finishReason = c.finish_reason;
+        out.push(...flushChoice(index));
+      }
+      return { ...c, delta };
+    });
+    yield* out;
+    yield { ...ev, data: JSON.stringify({ ...json, choices }) };
+  }
+  // Upstream ended without [DONE] (cut off): still release what was held back.
+  for (const i of [...states.keys()]) yield* flushChoice(i);
+}
+
+function chunk(frame: Obj, index: number, delta: Obj): SseEvent {
+  return {
+    data: JSON.stringify({ ...frame, choices: [{ index, delta, logprobs: null, finish_reason: null }] }),
+  };
+}

@@ -1,0 +1,102 @@
+/**
+ * @module dialects/types
+ * A dialect is one client API shape (OpenAI chat, later Anthropic Messages, Responses…). It
+ * knows where text lives in a request and an answer, and how to write answers and errors in its
+ * wire format. It knows nothing of policies or providers: the pipeline hands it text transforms.
+ */
+import type { ProviderKind } from '../providers/remote.ts';
+import type { CanonicalChat, FinishReason, LocalGeneration, LocalModel, Usage } from '../providers/types.ts';
+import type { VeilError } from '../util/errors.ts';
+import type { SseEvent } from '../util/sse.ts';
+
+export type JsonObject = { [k: string]: unknown };
+export type JsonPath = readonly (string | number)[];
+
+/** One text-bearing field of a request. `json` fields hold a JSON document as text (tool arguments). */
+export interface TextSlot {
+  path: JsonPath;
+  text: string;
+  kind: 'text' | 'json';
+}
+
+export interface ParsedRequest {
+  model: string;
+  stream: boolean;
+  /** The client's body; the pipeline writes transformed text into a copy of it. */
+  body: JsonObject;
+  /** Every text-bearing field, in document order. Inspection covers all of them. */
+  slots: TextSlot[];
+  /** What the local model needs. */
+  chat: CanonicalChat;
+  /** Non-text parts (images, files) passed through untouched but counted in the audit. */
+  opaqueParts: number;
+}
+
+/** A stateful transform for one streamed field (restore placeholders, guard output). */
+export interface PieceTransform {
+  push(piece: string): string;
+  flush(): string;
+}
+
+/**
+ * What the pipeline asks a dialect to apply to an answer. `identity` is true when nothing needs
+ * restoring or guarding, so dialects can pass bytes through untouched (fast path).
+ */
+export interface AnswerTransforms {
+  identity: boolean;
+  text(s: string): string;
+  json(s: string): string;
+  stream(kind: 'text' | 'json'): PieceTransform;
+}
+
+export interface StreamStats {
+  usage?: Usage;
+  finishReason?: string;
+  /** The upstream sent an error event inside a 200 stream. */
+  upstreamError?: string;
+}
+
+export interface Dialect {
+  readonly id: string;
+  /** Path of this API at the upstream, relative to the provider base URL (e.g. `/chat/completions`). */
+  readonly upstreamPath: string;
+  /** Wire format of the remote providers that can serve it; default `openai`. Local serves every dialect. */
+  readonly providerKind?: ProviderKind;
+  /** Client request headers forwarded upstream (lower-case), e.g. `anthropic-version`. Never auth headers. */
+  readonly forwardHeaders?: readonly string[];
+  /** Prefix of ids minted for local answers (`chatcmpl`, `msg`, `resp`); default `chatcmpl`. */
+  readonly localIdPrefix?: string;
+  /**
+   * Answers a `local` decision itself instead of through `generate` + `renderLocal*` (embeddings,
+   * token counting). Non-streamed JSON only.
+   */
+  answerLocally?(req: ParsedRequest, model: LocalModel, signal: AbortSignal): Promise<{ json: unknown; usage?: Usage }>;
+  /** Validates the body; throws VeilError('invalid_request') naming the field. */
+  parse(body: unknown): ParsedRequest;
+  /** Writes transformed slot texts back into a copy of the body. */
+  withTexts(req: ParsedRequest, texts: readonly string[]): JsonObject;
+  /** Non-streamed upstream answer → answer for the client. */
+  transformAnswer(json: unknown, t: AnswerTransforms): { json: unknown; usage?: Usage };
+  /** Streamed upstream answer → SSE events for the client. */
+  transformStream(events: AsyncIterable<SseEvent>, t: AnswerTransforms, stats: StreamStats): AsyncIterable<SseEvent>;
+  /** Local model output in this dialect. */
+  renderLocal(text: string, meta: LocalMeta): unknown;
+  renderLocalStream(
+    gen: LocalGeneration,
+    meta: Pick<LocalMeta, 'id' | 'model' | 'created'>,
+    req: ParsedRequest,
+    t: AnswerTransforms,
+    stats: StreamStats,
+  ): AsyncIterable<SseEvent>;
+  renderError(err: VeilError): { status: number; body: unknown };
+  /** An error after the stream started (headers already sent), as this dialect's error event. */
+  renderStreamError(err: VeilError): SseEvent;
+}
+
+export interface LocalMeta {
+  id: string;
+  model: string;
+  created: number;
+  usage: Usage;
+  finishReason: FinishReason;
+}

@@ -1,0 +1,40 @@
+/**
+ * @module http/audit-middleware
+ * Opens the audit draft for every request before anything can fail (auth, body size, JSON), and
+ * commits it when the response is complete. Streaming handlers mark the draft deferred and commit
+ * when the stream ends, so a disconnect mid-stream is still recorded.
+ */
+import type { MiddlewareHandler } from 'hono';
+import { AuditDraft } from '../audit/draft.ts';
+import type { AuditStore } from '../audit/types.ts';
+import { randomId } from '../util/hash.ts';
+import type { Logger } from '../util/log.ts';
+import type { VeilEnv } from './env.ts';
+
+export function auditRequests(store: AuditStore, log: Logger, now: () => number): MiddlewareHandler<VeilEnv> {
+  return async (c, next) => {
+    const requestId = randomId('req');
+    const startedAt = now();
+    const draft = new AuditDraft(store, startedAt, now, {
+      requestId,
+      ts: new Date().toISOString(),
+      endpoint: `${c.req.method} ${c.req.path}`.slice(0, 200),
+    });
+    c.set('requestId', requestId);
+    c.set('audit', draft);
+    c.set('veilHeaders', { 'x-veil-request-id': requestId });
+    await next();
+    for (const [k, v] of Object.entries(c.get('veilHeaders'))) c.res.headers.set(k, v);
+    if (draft.deferred) return;
+    try {
+      await draft.commit({ status: c.res.status });
+    } catch (e) {
+      // A request we cannot record is a request we must not claim succeeded.
+      log.log('error', 'audit write failed', { requestId, error: (e as Error)?.name });
+      c.res = Response.json(
+        { error: { message: `Veil could not write the audit record (request ${requestId}).`, type: 'server_error', param: null, code: 'audit_failed' } },
+        { status: 500, headers: { 'x-veil-request-id': requestId } },
+      );
+    }
+  };
+}

@@ -1,0 +1,50 @@
+/**
+ * @module http/body
+ * Reads a JSON request body with a hard size cap, counting bytes as they arrive so a chunked
+ * upload without Content-Length cannot exhaust memory.
+ */
+import { VeilError } from '../util/errors.ts';
+
+export async function readJsonBody(req: Request, maxBytes: number): Promise<unknown> {
+  const declared = Number(req.headers.get('content-length'));
+  if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge(maxBytes);
+  if (!req.body) throw new VeilError('invalid_json', 'The request body is empty; send a JSON object.');
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel().catch(() => {});
+      throw tooLarge(maxBytes);
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(size);
+  let off = 0;
+  for (const c of chunks) {
+    bytes.set(c, off);
+    off += c.byteLength;
+  }
+  let text: string;
+  try {
+    // fatal: invalid UTF-8 is a client error, not something to silently repair and inspect.
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new VeilError('invalid_json', 'The request body is not valid UTF-8.');
+  }
+  if (!text.trim()) throw new VeilError('invalid_json', 'The request body is empty; send a JSON object.');
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    // JSON.parse messages can quote the input: report only the position.
+    const pos = /position (\d+)/.exec(String((e as Error).message))?.[1];
+    throw new VeilError('invalid_json', `The request body is not valid JSON${pos ? ` (error at position ${pos})` : ''}.`);
+  }
+}
+
+function tooLarge(max: number) {
+  return new VeilError('body_too_large', `The request body exceeds the gateway limit of ${max} bytes.`);
+}

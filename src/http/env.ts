@@ -1,0 +1,19 @@
+/**
+ * @module http/env
+ * What the Hono context carries for one request: typed, set by middleware, read by routes.
+ */
+import type { AuditDraft } from '../audit/draft.ts';
+import type { Dialect } from '../dialects/types.ts';
+import type { GatewayKey } from '../keys/types.ts';
+
+export interface VeilVariables {
+  requestId: string;
+  audit: AuditDraft;
+  /** Response headers decided so far; copied onto every response, errors included. */
+  veilHeaders: Record<string, string>;
+  /** The dialect of the route, so errors come back in the client's own shape. */
+  dialect: Dialect;
+  key: GatewayKey;
+}
+
+export type VeilEnv = { Variables: VeilVariables };

@@ -1,0 +1,28 @@
+/**
+ * @module pipeline/inspect-request
+ * Runs the policy's inspector over every text slot of a request. Fails closed: if the inspector
+ * throws, the request is refused unless the policy explicitly sets `fail_open: true`.
+ */
+import type { LoadedPolicy } from '../config/policy-load.ts';
+import type { ParsedRequest } from '../dialects/types.ts';
+import type { Finding } from '../inspect/types.ts';
+import { VeilError } from '../util/errors.ts';
+import type { Logger } from '../util/log.ts';
+
+export interface Inspection {
+  /** Findings per slot, same order as `req.slots`. */
+  perSlot: Finding[][];
+  /** True when inspection failed and the policy chose to fail open. */
+  failedOpen: boolean;
+}
+
+export function inspectRequest(req: ParsedRequest, policy: LoadedPolicy, log: Logger, requestId: string): Inspection {
+  try {
+    return { perSlot: req.slots.map((s) => policy.inspector.inspect(s.text)), failedOpen: false };
+  } catch (e) {
+    // The error's message could quote input text; log only its type.
+    log.log('error', 'inspection failed', { requestId, policy: policy.doc.id, error: (e as Error)?.name ?? 'unknown' });
+    if (policy.doc.fail_open) return { perSlot: req.slots.map(() => []), failedOpen: true };
+    throw new VeilError('inspection_failed', 'Veil could not inspect this request, so it was not forwarded (policy fails closed).');
+  }
+}

@@ -1,0 +1,153 @@
+/**
+ * @module pipeline/run
+ * The one ordered composition of the stages, shared by every dialect:
+ * parse → inspect → decide → transform → route → provider → restore → respond (→ audit).
+ * Each stage is a function of the previous stage's output; only this file calls them in order.
+ */
+import type { AuditDraft } from '../audit/draft.ts';
+import { round } from '../audit/draft.ts';
+import type { LoadedPolicy } from '../config/policy-load.ts';
+import { decide, describeBlock } from '../decide/decide.ts';
+import type { AnswerTransforms, Dialect, ParsedRequest, StreamStats } from '../dialects/types.ts';
+import type { GatewayKey } from '../keys/types.ts';
+import { readBounded } from '../providers/remote.ts';
+import type { LocalModel } from '../providers/types.ts';
+import { checkModel, route, type RouteTable } from '../route/route.ts';
+import type { Pseudonymizer } from '../transform/pseudonymizer.ts';
+import { isVeilError, VeilError } from '../util/errors.ts';
+import { randomId } from '../util/hash.ts';
+import type { Logger } from '../util/log.ts';
+import { readSse, type SseEvent } from '../util/sse.ts';
+import { answerTransforms } from './answer-transforms.ts';
+import { inspectRequest } from './inspect-request.ts';
+import { sseResponse, withIdleTimeout, type StreamEnd } from './stream.ts';
+import { redactRequest } from './transform-request.ts';
+
+export interface PipelineDeps {
+  routes: RouteTable;
+  /** Pseudonymizer for a scope (the key's team): placeholders are stable within a team only. */
+  pseudonymizer: (scope: string) => Promise<Pseudonymizer>;
+  upstreamTimeoutMs: number;
+  /** Largest non-streamed upstream answer accepted. */
+  maxUpstreamBytes: number;
+  log: Logger;
+  now: () => number;
+}
+
+export interface RequestScope {
+  requestId: string;
+  key: GatewayKey;
+  policy: LoadedPolicy;
+  clientSignal: AbortSignal;
+  audit: AuditDraft;
+  /** Response headers set so far (request id, decision, route); the http layer adds them to errors too. */
+  headers: Record<string, string>;
+}
+
+export async function runPipeline(dialect: Dialect, body: unknown, scope: RequestScope, deps: PipelineDeps): Promise<Response> {
+  const { audit, policy, headers } = scope;
+  const req = dialect.parse(body);
+  audit.set({ model: req.model, stream: req.stream });
+  checkModel(req.model, deps.routes);
+
+  const t0 = deps.now();
+  const inspection = inspectRequest(req, policy, deps.log, scope.requestId);
+  const decision = decide(inspection.perSlot.flat(), policy.doc);
+  audit.set({ decision: decision.action, findings: decision.counts, inspectMs: round(deps.now() - t0) });
+  headers['x-veil-decision'] = decision.action;
+  if (inspection.failedOpen) headers['x-veil-inspection'] = 'failed-open';
+  if (decision.action === 'block') throw new VeilError('policy_blocked', describeBlock(decision, policy.doc.id));
+
+  const target = route(decision.action, req.model, deps.routes);
+  headers['x-veil-route'] = target.route;
+  audit.set({ route: target.route, provider: target.route === 'local' ? 'local' : target.provider.id });
+
+  if (target.route === 'local') return runLocal(dialect, req, target.model, scope, deps);
+
+  const session = (await deps.pseudonymizer(scope.key.team)).session();
+  let upstreamBody = decision.action === 'redact' ? await redactRequest(dialect, req, inspection, policy, session) : req.body;
+  if (target.upstreamModel !== req.model) upstreamBody = { ...upstreamBody, model: target.upstreamModel };
+  const guard = policy.doc.inspect_output ? (text: string) => policy.inspector.inspect(text) : null;
+  const t = answerTransforms(session.reverse, guard);
+
+  const upstreamCtl = new AbortController();
+  const signal = AbortSignal.any([scope.clientSignal, upstreamCtl.signal]);
+  const tUp = deps.now();
+  const res = await target.provider.send(dialect.upstreamPath, upstreamBody, signal);
+
+  if (!req.stream) {
+    const stalled = () => new VeilError('upstream_timeout', `Upstream body stalled for ${deps.upstreamTimeoutMs} ms.`);
+    const guarded = res.body ? new Response(withIdleTimeout(res.body, deps.upstreamTimeoutMs, stalled)) : res;
+    const text = await readBounded(guarded, deps.maxUpstreamBytes);
+    audit.set({ upstreamMs: round(deps.now() - tUp) });
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      throw new VeilError('upstream_error', `Upstream provider '${target.provider.id}' returned a body that is not JSON.`);
+    }
+    const out = dialect.transformAnswer(json, t);
+    audit.set({ status: 200, tokensIn: out.usage?.promptTokens ?? null, tokensOut: out.usage?.completionTokens ?? null });
+    return Response.json(out.json, { headers });
+  }
+
+  if (!res.body) throw new VeilError('upstream_error', 'Upstream provider sent an empty stream.');
+  const upstream = withIdleTimeout(res.body, deps.upstreamTimeoutMs, () => new VeilError('upstream_timeout', `Upstream stream stalled for ${deps.upstreamTimeoutMs} ms.`));
+  const stats: StreamStats = {};
+  const events = dialect.transformStream(readSse(upstream), t, stats);
+  return streamToClient(dialect, events, stats, scope, deps, tUp, () => upstreamCtl.abort());
+}
+
+async function runLocal(dialect: Dialect, req: ParsedRequest, model: LocalModel, scope: RequestScope, deps: PipelineDeps): Promise<Response> {
+  const ctl = new AbortController();
+  const signal = AbortSignal.any([scope.clientSignal, ctl.signal]);
+  const tUp = deps.now();
+  const gen = await model.generate(req.chat, signal);
+  const meta = { id: randomId('chatcmpl'), model: model.id, created: Math.floor(Date.now() / 1000) };
+  // The answer never left the machine and nothing was pseudonymized: nothing to restore.
+  const identity: AnswerTransforms = answerTransforms(new Map(), null);
+  if (req.stream) {
+    const stats: StreamStats = {};
+    return streamToClient(dialect, dialect.renderLocalStream(gen, meta, req, identity, stats), stats, scope, deps, tUp, () => ctl.abort());
+  }
+  let text = '';
+  for await (const piece of gen.chunks) text += piece;
+  const { usage, finishReason } = await gen.done;
+  scope.audit.set({ status: 200, upstreamMs: round(deps.now() - tUp), tokensIn: usage.promptTokens, tokensOut: usage.completionTokens });
+  return Response.json(dialect.renderLocal(text, { ...meta, usage, finishReason }), { headers: scope.headers });
+}
+
+/** Streams to the client and commits the audit record when the stream really ends. */
+function streamToClient(
+  dialect: Dialect,
+  events: AsyncIterable<SseEvent>,
+  stats: StreamStats,
+  scope: RequestScope,
+  deps: PipelineDeps,
+  tUp: number,
+  cancelUpstream: () => void,
+): Response {
+  const { audit } = scope;
+  audit.deferred = true;
+  const finish = (end: StreamEnd) => {
+    const base = {
+      upstreamMs: round(deps.now() - tUp),
+      tokensIn: stats.usage?.promptTokens ?? null,
+      tokensOut: stats.usage?.completionTokens ?? null,
+    };
+    let final;
+    if (end.kind === 'complete') final = { ...base, status: 200, errorCode: stats.upstreamError ? 'upstream_error' : null };
+    else if (end.kind === 'client_closed') final = { ...base, status: 499, errorCode: 'client_closed' };
+    else final = { ...base, status: isVeilError(end.error) ? end.error.status : 502, errorCode: isVeilError(end.error) ? end.error.code : 'upstream_error' };
+    audit.commit(final).catch((e) => deps.log.log('error', 'audit write failed', { requestId: scope.requestId, error: (e as Error)?.name }));
+  };
+  return sseResponse(events, {
+    headers: scope.headers,
+    onEnd: finish,
+    onCancel: cancelUpstream,
+    renderError: (e) => {
+      const err = isVeilError(e) ? e : new VeilError('upstream_error', 'The upstream stream failed.');
+      return dialect.renderStreamError(err);
+    },
+  });
+}

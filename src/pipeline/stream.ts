@@ -1,0 +1,82 @@
+/**
+ * @module pipeline/stream
+ * Turns an async iterable of SSE events into a streaming Response, and guarantees the request's
+ * end is observed exactly once — normal end, upstream failure, idle timeout or client disconnect —
+ * so the audit record is always written and upstream work is always cancelled.
+ */
+import { formatSse, type SseEvent } from '../util/sse.ts';
+
+export type StreamEnd = { kind: 'complete' } | { kind: 'client_closed' } | { kind: 'error'; error: unknown };
+
+export const SSE_HEADERS = {
+  'content-type': 'text/event-stream; charset=utf-8',
+  'cache-control': 'no-cache',
+  connection: 'keep-alive',
+} as const;
+
+export function sseResponse(
+  events: AsyncIterable<SseEvent>,
+  opts: { headers: Record<string, string>; onEnd: (end: StreamEnd) => void; onCancel: () => void; renderError?: (e: unknown) => SseEvent | null },
+): Response {
+  const enc = new TextEncoder();
+  const it = events[Symbol.asyncIterator]();
+  let ended = false;
+  const end = (e: StreamEnd) => {
+    if (ended) return;
+    ended = true;
+    opts.onEnd(e);
+  };
+  const body = new ReadableStream<Uint8Array>({
+    // Pull-based: we read upstream only as fast as the client reads us (natural backpressure).
+    async pull(ctl) {
+      try {
+        const { value, done } = await it.next();
+        if (done) {
+          ctl.close();
+          end({ kind: 'complete' });
+        } else ctl.enqueue(enc.encode(formatSse(value)));
+      } catch (error) {
+        // Headers are sent already: report the failure in-band, then end the stream cleanly.
+        const ev = opts.renderError?.(error);
+        if (ev) ctl.enqueue(enc.encode(formatSse(ev)));
+        ctl.close();
+        end({ kind: 'error', error });
+      }
+    },
+    async cancel() {
+      end({ kind: 'client_closed' });
+      opts.onCancel();
+      await it.return?.().catch(() => {});
+    },
+  });
+  return new Response(body, { status: 200, headers: { ...SSE_HEADERS, ...opts.headers } });
+}
+
+/**
+ * Wraps an upstream body so that a stall longer than `ms` between chunks fails the stream instead
+ * of holding the client (and a socket) forever.
+ */
+export function withIdleTimeout(body: ReadableStream<Uint8Array>, ms: number, onTimeout: () => Error): ReadableStream<Uint8Array> {
+  const reader = body.getReader();
+  return new ReadableStream<Uint8Array>({
+    async pull(ctl) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const stall = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(onTimeout()), ms);
+      });
+      try {
+        const r = await Promise.race([reader.read(), stall]);
+        if (r.done) ctl.close();
+        else ctl.enqueue(r.value);
+      } catch (e) {
+        reader.cancel().catch(() => {});
+        ctl.error(e);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+    cancel(reason) {
+      return reader.cancel(reason);
+    },
+  });
+}

@@ -1,0 +1,128 @@
+/**
+ * @module providers/remote
+ * A remote provider speaking an OpenAI-compatible HTTP API. The gateway forwards the (already
+ * transformed) dialect body; this module owns the upstream key, timeouts, and turning upstream
+ * failures into VeilErrors whose text never contains the upstream key.
+ */
+import { VeilError } from '../util/errors.ts';
+
+/** The wire format a provider speaks; a dialect is only sent to providers of its own kind. */
+export type ProviderKind = 'openai' | 'anthropic';
+
+export interface RemoteProvider {
+  readonly id: string;
+  /** Default `openai`. */
+  readonly kind?: ProviderKind;
+  /**
+   * Resolves when response headers arrive with a 2xx; otherwise throws VeilError. `headers` are
+   * client headers the dialect forwards (e.g. `anthropic-beta`); they never override auth.
+   */
+  send(path: string, body: unknown, signal: AbortSignal, headers?: Record<string, string>): Promise<Response>;
+}
+
+export interface RemoteProviderOptions {
+  id: string;
+  baseUrl: string;
+  apiKey: string;
+  /** Default `openai`. `anthropic` implies `x-api-key` auth and a default `anthropic-version`. */
+  kind?: ProviderKind;
+  /** How the key is sent: OpenAI-style bearer or Anthropic-style `x-api-key`; default from `kind`. */
+  auth?: 'bearer' | 'x-api-key';
+  extraHeaders?: Record<string, string>;
+  /** Wait for response headers at most this long. */
+  timeoutMs: number;
+  fetch?: typeof fetch;
+}
+
+/** Sent when an Anthropic client did not say which API version it speaks. */
+export const ANTHROPIC_VERSION = '2023-06-01';
+
+/** Upstream error bodies are read at most this far: enough for a message, bounded for hostile peers. */
+const MAX_ERROR_BODY = 64 * 1024;
+
+export function createRemoteProvider(opts: RemoteProviderOptions): RemoteProvider {
+  const doFetch = opts.fetch ?? fetch;
+  const base = opts.baseUrl.replace(/\/+$/, '');
+  const kind = opts.kind ?? 'openai';
+  const headers: Record<string, string> = { 'content-type': 'application/json', ...opts.extraHeaders };
+  // A client's own `anthropic-version` (forwarded by its dialect) wins over this default.
+  const defaults: Record<string, string> = kind === 'anthropic' ? { 'anthropic-version': ANTHROPIC_VERSION } : {};
+  const authHeaders: Record<string, string> = {};
+  if (opts.apiKey) {
+    if ((opts.auth ?? (kind === 'anthropic' ? 'x-api-key' : 'bearer')) === 'bearer') authHeaders.authorization = `Bearer ${opts.apiKey}`;
+    else authHeaders['x-api-key'] = opts.apiKey;
+  }
+  const scrub = (text: string) => (opts.apiKey ? text.split(opts.apiKey).join('[upstream key]') : text);
+
+  return {
+    id: opts.id,
+    kind,
+    async send(path, body, signal, forwarded) {
+      // The timeout covers the wait for headers only; a streamed body is guarded between chunks
+      // by the pipeline's idle timeout, so a long healthy stream is never cut.
+      const timeout = new AbortController();
+      const timer = setTimeout(() => timeout.abort(), opts.timeoutMs);
+      const combined = AbortSignal.any([signal, timeout.signal]);
+      let res: Response;
+      try {
+        // Forwarded client headers come before ours so they can never replace the upstream key or content type.
+        const all = { ...defaults, ...forwarded, ...headers, ...authHeaders };
+        res = await doFetch(`${base}${path}`, { method: 'POST', headers: all, body: JSON.stringify(body), signal: combined });
+      } catch (e) {
+        if (signal.aborted) throw new VeilError('client_closed', 'Client closed the request.');
+        if (timeout.signal.aborted) throw new VeilError('upstream_timeout', `Upstream provider '${opts.id}' did not answer within ${opts.timeoutMs} ms.`);
+        throw new VeilError('upstream_error', `Could not reach upstream provider '${opts.id}'${causeCode(e)}.`);
+      } finally {
+        clearTimeout(timer);
+      }
+      if (res.ok) return res;
+      throw await upstreamFailure(opts.id, res, scrub);
+    },
+  };
+}
+
+function causeCode(e: unknown): string {
+  const code = (e as { cause?: { code?: unknown } })?.cause?.code;
+  return typeof code === 'string' && /^[A-Z_]+$/.test(code) ? ` (${code})` : '';
+}
+
+async function upstreamFailure(id: string, res: Response, scrub: (s: string) => string): Promise<VeilError> {
+  const text = await readBounded(res, MAX_ERROR_BODY).catch(() => '');
+  let detail = '';
+  try {
+    const j = JSON.parse(text) as { error?: { message?: unknown } | string; message?: unknown };
+    const m = typeof j.error === 'string' ? j.error : (j.error?.message ?? j.message);
+    if (typeof m === 'string') detail = `: ${scrub(m).slice(0, 500)}`;
+  } catch {
+    /* not JSON: say only the status */
+  }
+  const msg = `Upstream provider '${id}' returned HTTP ${res.status}${detail}`;
+  if (res.status === 429) {
+    const ra = Number(res.headers.get('retry-after'));
+    return new VeilError('rate_limited', msg, { retryAfter: Number.isFinite(ra) && ra > 0 ? ra : undefined });
+  }
+  // Client errors (bad parameters the upstream rejected) keep their status; upstream faults are 502.
+  if (res.status >= 400 && res.status < 500 && res.status !== 401 && res.status !== 403) {
+    return new VeilError('invalid_request', msg, { status: res.status });
+  }
+  return new VeilError('upstream_error', msg);
+}
+
+export async function readBounded(res: Response, max: number): Promise<string> {
+  if (!res.body) return '';
+  const reader = res.body.getReader();
+  const decoder = new TextDecoder();
+  let out = '';
+  let size = 0;
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > max) {
+      await reader.cancel().catch(() => {});
+      throw new VeilError('upstream_error', `Upstream response exceeded ${max} bytes.`);
+    }
+    out += decoder.decode(value, { stream: true });
+  }
+  return out + decoder.decode();
+}
