@@ -4,7 +4,7 @@
  * `--help`; this file only dispatches and turns startup errors into one clear message.
  */
 import { loadConfig } from '../config/load-config.node.ts';
-import { startGateway } from '../entry/node.ts';
+import { gatewaySecret } from '../config/secret.node.ts';
 
 const USAGE = `veil — privacy gateway for LLM traffic
 
@@ -39,6 +39,7 @@ export async function main(argv: string[]): Promise<number> {
     case 'start': {
       if (rest.includes('--help') || rest.includes('-h')) return print(START_HELP);
       const cfg = loadConfig({ file: configFile });
+      const { startGateway } = await import('../entry/node.ts');
       const gw = await startGateway(cfg, { progress: (l) => process.stderr.write(l + '\n') });
       process.stderr.write(`veil listening on ${gw.url}  (OpenAI base URL: ${gw.url}/v1)\n`);
       const stop = async () => {
@@ -55,7 +56,10 @@ export async function main(argv: string[]): Promise<number> {
     }
     case 'audit': {
       const { runAudit } = await import('./audit.ts');
-      return runAudit(rest, { dbPath: rest.includes('--help') ? '' : dbPath(), ...io });
+      if (rest.includes('--help')) return runAudit(rest, { dbPath: '', ...io });
+      // The same secret the gateway signs checkpoints with, so verify checks the signatures too.
+      const cfg = loadConfig({ file: configFile });
+      return runAudit(rest, { dbPath: cfg.db, auditSecret: gatewaySecret(cfg), ...io });
     }
     case 'inspect': {
       const { runInspect } = await import('./inspect.ts');

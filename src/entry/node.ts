@@ -4,8 +4,6 @@
  * model) and @hono/node-server around the runtime-agnostic `createApp`. Everything is read and
  * checked once here; a bad policy or config stops the start with a message naming file and field.
  */
-import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { createApp, type PolicyResolver } from '../app.ts';
@@ -19,7 +17,7 @@ import { createLocalModel } from '../providers/local-llama.node.ts';
 import { createRemoteProvider, type RemoteProvider } from '../providers/remote.ts';
 import type { LocalModel } from '../providers/types.ts';
 import { createPseudonymizer } from '../transform/pseudonymizer.ts';
-import { randomId } from '../util/hash.ts';
+import { gatewaySecret } from '../config/secret.node.ts';
 import { jsonLogger, type Logger } from '../util/log.ts';
 
 export interface RunningGateway {
@@ -45,7 +43,7 @@ export async function startGateway(cfg: GatewayConfig, opts: StartOptions = {}):
     throw new Error(`Default policy '${cfg.default_policy}' not found in ${cfg.policies} (loaded: ${[...policies.keys()].join(', ')})`);
   }
   const db = openDatabase(cfg.db);
-  const secret = cfg.secret ?? persistedSecret(cfg.db);
+  const secret = gatewaySecret(cfg);
   const audit = createSqliteAuditStore(db, { secret });
   const keys = createSqliteKeyStore(db);
   if (opts.bootstrapKey !== false && (await keys.list()).length === 0) {
@@ -77,7 +75,7 @@ export async function startGateway(cfg: GatewayConfig, opts: StartOptions = {}):
   }
 
   const providers = new Map<string, RemoteProvider>(
-    cfg.providers.map((p) => [p.id, createRemoteProvider({ id: p.id, baseUrl: p.base_url, apiKey: p.api_key, timeoutMs: cfg.upstream_timeout_ms })]),
+    cfg.providers.map((p) => [p.id, createRemoteProvider({ id: p.id, kind: p.kind, baseUrl: p.base_url, apiKey: p.api_key, timeoutMs: cfg.upstream_timeout_ms })]),
   );
   const resolver: PolicyResolver = {
     forKey: (key) => policies.get(key.policyId ?? cfg.default_policy) as LoadedPolicy | undefined,
@@ -104,20 +102,11 @@ export async function startGateway(cfg: GatewayConfig, opts: StartOptions = {}):
     async close() {
       await new Promise<void>((r) => server.close(() => r()));
       await local?.close();
+      // Flush grouped appends, then sign the chain head: deleting the newest records while the
+      // gateway is down is then detectable by `veil audit verify`.
+      await audit.flush();
+      await audit.checkpoint();
       db.close();
     },
   };
-}
-
-/**
- * Without VEIL_SECRET, a random secret is created once beside the database (mode 0600) so
- * placeholders stay stable across restarts. Production should set VEIL_SECRET explicitly.
- */
-function persistedSecret(dbPath: string): string {
-  const file = join(dirname(dbPath), 'veil.secret');
-  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
-  const s = randomId('vs', 32);
-  writeFileSync(file, s + '\n', { mode: 0o600 });
-  chmodSync(file, 0o600);
-  return s;
 }
