@@ -88,6 +88,19 @@ describe('bad input', () => {
   });
 });
 
+describe('local route without a local model', () => {
+  it('answers 503 saying how to configure one, and never sends the request remote', async () => {
+    const r = await post(chat('My resident number is 900101-1234568'));
+    expect(r.res.status).toBe(503);
+    expect(r.res.headers.get('x-veil-decision')).toBe('local');
+    expect(r.json?.error?.code).toBe('local_model_unavailable');
+    expect(r.json?.error?.message).toContain('VEIL_LOCAL_MODEL');
+    expect(r.text).not.toContain('900101');
+    expect(mock.requests).toHaveLength(0);
+    expect(await rowFor(r.requestId)).toMatchObject({ status: 503, decision: 'local', error_code: 'local_model_unavailable' });
+  });
+});
+
 describe('upstream failures', () => {
   it('upstream 500 → 502 with the upstream key scrubbed', async () => {
     mock.behaveOnce({ kind: 'error', status: 500, body: { error: { message: `boom for key ${UPSTREAM_KEY}` } } });
