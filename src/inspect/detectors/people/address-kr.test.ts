@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { addressKr } from './address-kr.ts';
+
+const found = (text: string): string[] => addressKr.detect(text, {}).map((f) => text.slice(f.start, f.end));
+
+describe('address.kr', () => {
+  it.each([
+    ['주소: 서울특별시 강남구 테헤란로 152, 101동 1203호 입니다', '서울특별시 강남구 테헤란로 152, 101동 1203호'],
+    ['경기도 성남시 분당구 판교역로 235 에이치스퀘어', '경기도 성남시 분당구 판교역로 235'],
+    ['강남구 테헤란로10길 5로 오세요', '강남구 테헤란로10길 5'],
+    ['충청남도 천안시 동남구 목천읍 충절로 1600', '충청남도 천안시 동남구 목천읍 충절로 1600'],
+    ['서울시 중구 세종대로 110 (태평로1가)', '서울시 중구 세종대로 110 (태평로1가)'],
+    ['서울 강남구 역삼동 737', '서울 강남구 역삼동 737'],
+    ['부산광역시 해운대구 우동 1408번지', '부산광역시 해운대구 우동 1408번지'],
+    ['배송지는 역삼동 123-45번지입니다', '역삼동 123-45번지'],
+    ['경북 울릉군 울릉읍 도동리 산 1-2', '경북 울릉군 울릉읍 도동리 산 1-2'],
+  ])('finds %j', (text, address) => {
+    expect(found(text)).toEqual([address]);
+  });
+
+  it('reports ADDRESS with offsets', () => {
+    const text = '택배는 서울특별시 강남구 테헤란로 152로';
+    const [f] = addressKr.detect(text, {});
+    expect(f).toMatchObject({ type: 'ADDRESS', detector: 'address.kr', start: 4 });
+    expect(text.slice(f?.start, f?.end)).toBe('서울특별시 강남구 테헤란로 152');
+  });
+
+  it.each([
+    '이번 주 3동 회의',
+    '2024년 3월 5일',
+    '강남역 2번 출구에서 만나요',
+    '서울에 갑니다',
+    '테헤란로 맛집 추천',
+    '101동 1203호',
+  ])('ignores %j', (text) => {
+    expect(found(text)).toEqual([]);
+  });
+
+  it('is fast and safe on 1 MB hostile input', () => {
+    for (const unit of ['서울 ', '강남구 ', '가나다라마바사 ', '역삼동 1', '서울특별시 강남구 테헤란로 ']) {
+      const text = unit.repeat(Math.ceil((1 << 20) / unit.length));
+      const t0 = performance.now();
+      addressKr.detect(text, {});
+      expect(performance.now() - t0, unit).toBeLessThan(1000);
+    }
+  });
+});

@@ -1,0 +1,53 @@
+/**
+ * @module inspect/detectors/people/address-kr
+ * Korean addresses. Road-name form (도로명주소): province/city, district, a road ending in
+ * 로/길 and a building number, e.g. 서울특별시 강남구 테헤란로 152, 경기도 성남시 분당구
+ * 판교역로 235, with an optional 동/호 or parenthesised detail. Lot-number form (지번주소):
+ * district, then a 동/읍/면/리/가 and a lot number (역삼동 737, 123-45번지).
+ *
+ * A road or neighbourhood name alone is not an address; a province or 시/군/구 must come first,
+ * or the lot number must look like one (a hyphenated pair or 번지).
+ */
+import type { Detector, Finding } from '../../types.ts';
+
+const SIDO =
+  '서울특별시|서울시|서울|부산광역시|부산시|부산|대구광역시|대구시|대구|인천광역시|인천시|인천|광주광역시|광주시|광주|' +
+  '대전광역시|대전시|대전|울산광역시|울산시|울산|세종특별자치시|세종시|세종|경기도|경기|강원특별자치도|강원도|강원|' +
+  '충청북도|충북|충청남도|충남|전북특별자치도|전라북도|전북|전라남도|전남|경상북도|경북|경상남도|경남|제주특별자치도|제주도|제주';
+
+const S = '[^\\S\\r\\n]{0,2}';
+const S1 = '[^\\S\\r\\n]{1,2}';
+// 시/군/구 units: 1–6 syllables plus the unit (강남구, 성남시, 분당구, 양평군).
+const SIGUNGU = `[가-힣]{1,6}(?:시|군|구)`;
+const REGION = `(?:(?:${SIDO})${S1}(?:${SIGUNGU}${S1}){0,2}|(?:${SIGUNGU}${S1}){1,3})`;
+// Road: 1–10 syllables/digits ending in 로 or 길, optionally a numbered 길 under it (테헤란로10길).
+const ROAD = `[가-힣0-9·]{1,10}(?:로|길)(?:${S}\\d{1,4}(?:번)?(?:[가-하])?길)?`;
+const BUILDING_NO = `\\d{1,5}(?:-\\d{1,5})?(?:번지)?`;
+const DETAIL = `(?:,?${S}(?:[가-힣0-9]{1,15}(?:아파트|빌딩|타워|빌라|오피스텔|센터)${S})?(?:\\d{1,4}동${S})?\\d{1,5}호|,?${S}\\d{1,3}층)?(?:${S}\\([가-힣0-9,·\\s]{1,30}\\))?`;
+const ROAD_ADDRESS = `(?<![가-힣])${REGION}(?:[가-힣0-9]{1,8}(?:읍|면)${S1})?${ROAD}${S}${BUILDING_NO}${DETAIL}`;
+
+const DONG = `[가-힣0-9]{1,8}(?:동|읍|면|리|가)`;
+const LOT_NO = `(?:산${S})?\\d{1,5}(?:-\\d{1,5})?(?:번지)?`;
+const LOT_ADDRESS = `(?<![가-힣])${REGION}(?:${DONG}${S1}){1,2}${LOT_NO}${DETAIL}`;
+// Without a region, only an unmistakable lot number counts: 역삼동 123-45, 역삼동 737번지.
+const BARE_LOT = `(?<![가-힣0-9])${DONG}${S1}(?:산${S})?\\d{1,5}(?:-\\d{1,5}(?:번지)?|번지)(?![0-9-])`;
+
+const PATTERN = new RegExp(`(${ROAD_ADDRESS})|(${LOT_ADDRESS})|(${BARE_LOT})`, 'g');
+
+export const addressKr: Detector = {
+  id: 'address.kr',
+  types: ['ADDRESS'],
+  detect(text: string): Finding[] {
+    const out: Finding[] = [];
+    try {
+      const re = new RegExp(PATTERN);
+      for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+        const score = m[1] !== undefined ? 0.85 : m[2] !== undefined ? 0.8 : 0.6;
+        out.push({ type: 'ADDRESS', start: m.index, end: m.index + m[0].length, score, detector: 'address.kr' });
+      }
+    } catch {
+      // Never throw: a detector failing must not fail the request.
+    }
+    return out;
+  },
+};

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { addressUs } from './address-us.ts';
+
+const found = (text: string): string[] => addressUs.detect(text, {}).map((f) => text.slice(f.start, f.end));
+
+describe('address.us', () => {
+  it.each([
+    ['Ship to 1600 Pennsylvania Ave NW, Washington, DC 20500 today', '1600 Pennsylvania Ave NW, Washington, DC 20500'],
+    ['350 Fifth Avenue, Suite 5400, New York, NY 10118', '350 Fifth Avenue, Suite 5400, New York, NY 10118'],
+    ['I moved to 221B Baker Street last year', '221B Baker Street'],
+    ['Office: 12 N. Main St. Apt 4B', '12 N. Main St. Apt 4B'],
+    ['send it to 742 Evergreen Terrace, Springfield, OR 97477-1234.', '742 Evergreen Terrace, Springfield, OR 97477-1234'],
+    ['mail P.O. Box 1234 instead', 'P.O. Box 1234'],
+    ['2450 Crown St', '2450 Crown St'],
+  ])('finds %j', (text, address) => {
+    expect(found(text)).toEqual([address]);
+  });
+
+  it('scores a complete address above a bare street line', () => {
+    const [full] = addressUs.detect('1 Infinite Loop, Cupertino, CA 95014', {});
+    const [bare] = addressUs.detect('1 Infinite Loop', {});
+    expect(full).toMatchObject({ type: 'ADDRESS', detector: 'address.us' });
+    expect(full?.score).toBeGreaterThan(bare?.score ?? 1);
+  });
+
+  it.each([
+    'We watched 12 Angry Men',
+    'Chapter 3 Drive Safely',
+    'version 2 Way better',
+    'In 2020 the company grew',
+    'He scored 3 points on the way home',
+  ])('ignores %j', (text) => {
+    expect(found(text)).toEqual([]);
+  });
+
+  it('is fast and safe on 1 MB hostile input', () => {
+    for (const unit of ['1 ', '12 Main ', '1 A B C D E ', '12 Main St, ', 'P.O. Box ']) {
+      const text = unit.repeat(Math.ceil((1 << 20) / unit.length));
+      const t0 = performance.now();
+      addressUs.detect(text, {});
+      expect(performance.now() - t0, unit).toBeLessThan(1000);
+    }
+  });
+});
