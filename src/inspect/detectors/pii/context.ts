@@ -1,0 +1,80 @@
+/**
+ * @module inspect/detectors/pii/context
+ * Context words, as in Presidio's context enhancement: a word such as `주민등록번호` or `SSN` close
+ * to a candidate raises its score, and some detectors (bank accounts, health insurance numbers)
+ * only report candidates that have one. Windows are measured in characters rather than words
+ * because Korean attaches particles to words and has no reliable word boundaries.
+ */
+
+/**
+ * True if one of `words` (lower-case) occurs within `before` characters before `start` or
+ * `after` characters after `end`. The window is lower-cased locally, so the cost is bounded by
+ * the window size, not the text size.
+ */
+export function hasContext(
+  text: string,
+  start: number,
+  end: number,
+  words: readonly string[],
+  before = 32,
+  after = 0,
+): boolean {
+  if (words.length === 0) return false;
+  const pre = text.slice(Math.max(0, start - before), start).toLowerCase();
+  for (const w of words) if (pre.includes(w)) return true;
+  if (after > 0) {
+    const post = text.slice(end, Math.min(text.length, end + after)).toLowerCase();
+    for (const w of words) if (post.includes(w)) return true;
+  }
+  return false;
+}
+
+/** Score added when a context word is near (Presidio's default context boost is 0.35). */
+export const CONTEXT_BOOST = 0.35;
+
+/**
+ * Character ranges `[from, to)` that start at an occurrence of one of `words` (lower-case) and
+ * reach `after` characters past it, merged and sorted. Context-gated detectors scan only these
+ * ranges, so a long prompt with one "계좌" costs one short scan instead of a full one.
+ */
+export function windowsAfterWords(text: string, words: readonly string[], after: number): [number, number][] {
+  const lower = text.toLowerCase();
+  const starts: [number, number][] = [];
+  for (const w of words) {
+    if (w.length === 0) continue;
+    let i = lower.indexOf(w);
+    while (i >= 0) {
+      starts.push([i, Math.min(text.length, i + w.length + after)]);
+      i = lower.indexOf(w, i + w.length);
+    }
+  }
+  starts.sort((a, b) => a[0] - b[0]);
+  const merged: [number, number][] = [];
+  for (const r of starts) {
+    const last = merged[merged.length - 1];
+    if (last && r[0] <= last[1]) last[1] = Math.max(last[1], r[1]);
+    else merged.push([r[0], r[1]]);
+  }
+  return merged;
+}
+
+/**
+ * Like `hasContext` looking only before the value, but the word must be the value's own label:
+ * the window is cut after the last digit that precedes the value, so in
+ * "휴대폰 010-1234-5678, 사업자 2447607690" the word 휴대폰 belongs to the first number only.
+ * Detectors that report a candidate *because of* a context word use this one.
+ */
+export function hasOwnContext(text: string, start: number, words: readonly string[], before = 32): boolean {
+  let from = Math.max(0, start - before);
+  for (let i = start - 1; i >= from; i--) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      from = i + 1;
+      break;
+    }
+  }
+  if (start <= from) return false;
+  const window = text.slice(from, start).toLowerCase();
+  for (const w of words) if (window.includes(w)) return true;
+  return false;
+}

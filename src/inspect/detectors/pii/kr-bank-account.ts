@@ -1,0 +1,73 @@
+/**
+ * @module inspect/detectors/pii/kr-bank-account
+ * Korean bank account numbers. Banks use many layouts (`110-123-456789` 신한,
+ * `1002-123-456789` 우리, `123-456789-01-001`, `3333-01-1234567` 카카오뱅크) and none has a
+ * public check digit, so a digit string alone is never enough: a candidate (10–14 digits, plain
+ * or in 2–5 dash/space groups of at least two digits) is reported only when a bank name or an
+ * account word (`계좌`, `입금`, "account") appears within 24 characters before it; short bank
+ * names that double as everyday words (`우리`, `하나`, `기업`) only directly before it.
+ *
+ * Scores: account word 0.85, bank name 0.7. A phone-shaped number after a bank name keeps its
+ * PHONE finding (0.8 beats 0.7); after `계좌` it is reported as an account (평생계좌 use phone
+ * numbers as account numbers).
+ */
+import type { Detector, Finding } from '../../types.ts';
+import { hasOwnContext, windowsAfterWords } from './context.ts';
+import { finding, gluedToNeighbour, scanRanges } from './scan.ts';
+
+const ID = 'kr_bank_account';
+const TYPE = 'KR_BANK_ACCOUNT';
+const ACCOUNT_WORDS = ['계좌', '입금', '송금', '이체', '통장', 'account', 'acct', 'a/c'];
+const BANK_NAMES = [
+  '은행', '신한', '농협', '카카오뱅크', '카뱅', '토스뱅크', '케이뱅크', '새마을금고', '신협', '우체국',
+  '수협', 'ibk', 'kdb', 'kb국민', 'sc제일', '씨티', 'im뱅크', 'bank',
+];
+/**
+ * Short bank names that are also everyday words (우리 "we", 하나 "one", 기업 "company", city
+ * names): they count only right before the number ("우리 1002-…", "국민:123-…").
+ */
+const SHORT_BANK_NAMES = ['국민', '우리', '하나', '기업', '산업', '제일', '부산', '대구', '경남', '광주', '전북', '제주', 'kb', '토스'];
+const SHORT_WINDOW = 4;
+const LONG_WORDS = [...ACCOUNT_WORDS, ...BANK_NAMES];
+const GATE_WORDS = [...LONG_WORDS, ...SHORT_BANK_NAMES];
+const CANDIDATE = /\d{2,14}(?:[- ]\d{2,8}){0,4}/g;
+const WINDOW = 24;
+
+/** Where an account may start: after a long gate word (24 chars) or a short bank name (4). */
+function gateWindows(text: string): [number, number][] {
+  const all = [...windowsAfterWords(text, LONG_WORDS, WINDOW), ...windowsAfterWords(text, SHORT_BANK_NAMES, SHORT_WINDOW)];
+  all.sort((a, b) => a[0] - b[0]);
+  const merged: [number, number][] = [];
+  for (const r of all) {
+    const last = merged[merged.length - 1];
+    if (last && r[0] <= last[1]) last[1] = Math.max(last[1], r[1]);
+    else merged.push(r);
+  }
+  return merged;
+}
+
+export const krBankAccountDetector: Detector = {
+  id: ID,
+  types: [TYPE],
+  keywords: GATE_WORDS,
+  detect(text: string): Finding[] {
+    const out: Finding[] = [];
+    scanRanges(CANDIDATE, text, gateWindows(text), (m) => {
+      const start = m.index;
+      const end = start + m[0].length;
+      if (gluedToNeighbour(text, start, end)) return start + 1;
+      const raw = m[0];
+      const digits = raw.replace(/[- ]/g, '');
+      if (digits.length < 10 || digits.length > 14) return start + 1;
+      if (raw.includes('-') && raw.includes(' ')) return start + 1;
+      let score = 0;
+      if (hasOwnContext(text, start, ACCOUNT_WORDS, WINDOW)) score = 0.85;
+      else if (hasOwnContext(text, start, BANK_NAMES, WINDOW)) score = 0.7;
+      else if (hasOwnContext(text, start, SHORT_BANK_NAMES, SHORT_WINDOW)) score = 0.7;
+      if (score === 0) return start + 1;
+      out.push(finding(TYPE, start, end, score, ID));
+      return end;
+    });
+    return out;
+  },
+};

@@ -1,0 +1,45 @@
+/**
+ * @module inspect/detectors/pii/kr-brn
+ * 사업자등록번호 (business registration number), `NNN-NN-NNNNN`: tax office code (101–999),
+ * business type (01–99), serial and the National Tax Service check digit. A failing check digit
+ * drops the candidate unless `사업자` (or "business registration") is written just before it.
+ *
+ * Scores: dashed and valid 0.8; space-separated and valid 0.5; unseparated ten-digit runs are
+ * reported only with context. Context adds 0.35.
+ */
+import type { Detector, Finding } from '../../types.ts';
+import { brnChecksumValid } from './checksums.ts';
+import { CONTEXT_BOOST, hasOwnContext } from './context.ts';
+import { finding, gluedToNeighbour, scanAll } from './scan.ts';
+
+const ID = 'kr_brn';
+const TYPE = 'KR_BRN';
+const CONTEXT = ['사업자', 'business registration', 'business number', 'brn', '상호'];
+const CANDIDATE = /\d{3}([- ]?)\d{2}\1\d{5}/g;
+
+export const krBrnDetector: Detector = {
+  id: ID,
+  types: [TYPE],
+  detect(text: string): Finding[] {
+    const out: Finding[] = [];
+    scanAll(CANDIDATE, text, (m) => {
+      const start = m.index;
+      const end = start + m[0].length;
+      if (gluedToNeighbour(text, start, end)) return start + 1;
+      const sep = m[1] ?? '';
+      const digits = sep === '' ? m[0] : m[0].split(sep).join('');
+      if (Number(digits.slice(0, 3)) < 101 || digits.slice(3, 5) === '00') return start + 1;
+      const context = hasOwnContext(text, start, CONTEXT, 32);
+      const valid = brnChecksumValid(digits);
+      let score: number;
+      if (valid) score = sep === '-' ? 0.8 : sep === ' ' ? 0.5 : 0.3;
+      else if (context && sep !== '') score = 0.15;
+      else return start + 1;
+      if (context) score += CONTEXT_BOOST;
+      if (score < 0.3) return start + 1;
+      out.push(finding(TYPE, start, end, score, ID));
+      return end;
+    });
+    return out;
+  },
+};

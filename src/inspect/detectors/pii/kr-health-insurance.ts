@@ -1,0 +1,39 @@
+/**
+ * @module inspect/detectors/pii/kr-health-insurance
+ * 건강보험증 번호 (National Health Insurance card number). The card number is eleven digits and
+ * has no published check digit; it is printed solid or split once (`1-2345678901`,
+ * `12345-678901`). Shape chosen here: 10–11 digits, solid or in up to three groups separated by
+ * dashes or spaces. That shape is far too common to report on its own, so a candidate is
+ * reported only with `건강보험`, `보험증`, `건보`, `의료보험` or "health insurance" within 24
+ * characters before it (score 0.75).
+ */
+import type { Detector, Finding } from '../../types.ts';
+import { hasOwnContext, windowsAfterWords } from './context.ts';
+import { finding, gluedToNeighbour, scanRanges } from './scan.ts';
+
+const ID = 'kr_health_insurance';
+const TYPE = 'KR_HEALTH_INSURANCE';
+const CONTEXT = ['건강보험', '보험증', '건보', '의료보험', 'health insurance', 'nhis'];
+const CANDIDATE = /\d{1,11}(?:[- ]\d{1,10}){0,2}/g;
+
+export const krHealthInsuranceDetector: Detector = {
+  id: ID,
+  types: [TYPE],
+  keywords: CONTEXT,
+  detect(text: string): Finding[] {
+    const out: Finding[] = [];
+    scanRanges(CANDIDATE, text, windowsAfterWords(text, CONTEXT, 24), (m) => {
+      const start = m.index;
+      const end = start + m[0].length;
+      if (gluedToNeighbour(text, start, end)) return start + 1;
+      const raw = m[0];
+      const digits = raw.replace(/[- ]/g, '');
+      if (digits.length < 10 || digits.length > 11) return start + 1;
+      if (raw.includes('-') && raw.includes(' ')) return start + 1;
+      if (!hasOwnContext(text, start, CONTEXT, 24)) return start + 1;
+      out.push(finding(TYPE, start, end, 0.75, ID));
+      return end;
+    });
+    return out;
+  },
+};

@@ -1,0 +1,77 @@
+/**
+ * @module inspect/detectors/pii/phone-intl
+ * International and free-form phone numbers: E.164 with `+` (`+44 7700 900123`,
+ * `+46 (0)8 928 571 38`, `+447700677662`) and, next to a phone context word, any grouping of
+ * 7–15 digits in groups separated by single spaces, dots or dashes (`0490 75 40 81`,
+ * `(08) 8747 6301`, `60-56-85-91`, `Fax: 9498777106`).
+ *
+ * Without a `+` a digit grouping is only a phone number because of what surrounds it, so the
+ * context word is what lifts it over a default policy's 0.5. Shapes of other things are
+ * rejected outright: calendar dates, dotted quads (IPv4), and runs long enough to be cards.
+ */
+import type { Detector, Finding } from '../../types.ts';
+import { CONTEXT_BOOST, hasContext, hasOwnContext } from './context.ts';
+import { PHONE_CONTEXT, PHONE_CONTEXT_AFTER } from './phone-words.ts';
+import { finding, gluedToNeighbour, scanAll } from './scan.ts';
+
+const ID = 'phone.intl';
+const TYPE = 'PHONE';
+
+// Every quantifier is bounded and every repeated group starts with a mandatory separator, so a
+// digit run can be split only one way and each start position costs constant work.
+// Groups: 1 = "+cc" prefix, 2 = "(area)", 3 = the digit groups, 4 = extension.
+// A lone short number ("2024", "3") cannot match: the body needs a separator or 7+ digits.
+// That keeps prose full of small numbers cheap.
+const CHAIN =
+  /(\+[1-9]\d{0,2}[ .-]?(?:\(0\)[ .-]?)?)?(\(\d{1,5}\)[ .-]?)?(\d{1,15}(?:[ .-]\d{1,15}){1,7}|\d{7,15})([ ]?(?:x|ext\.?)[ ]?\d{1,6})?/gi;
+
+const DATE_YMD = /^(?:19|20)\d\d([-.])(0?[1-9]|1[0-2])\1(0?[1-9]|[12]\d|3[01])(?:$|[ ])/;
+const DATE_DMY = /^(0?[1-9]|[12]\d|3[01])([-.])(0?[1-9]|1[0-2])\2(?:19|20)\d\d$/;
+const DOTTED_QUAD = /^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
+
+/** Score for a chain, or 0 if it is not phone-shaped. */
+function baseScore(plus: string | undefined, area: string | undefined, body: string): number {
+  const groups = body.split(/[ .-]/);
+  let digits = 0;
+  let singles = 0;
+  for (const g of groups) {
+    digits += g.length;
+    if (g.length === 1) singles++;
+  }
+  const areaDigits = area ? area.length - 2 : 0;
+  const plusDigits = plus ? plus.replace(/\D/g, '').length : 0;
+  const total = digits + areaDigits + plusDigits;
+  if (total < 7 || total > 15) return 0;
+  if (singles > 1) return 0;
+  if (DATE_YMD.test(body) || DATE_DMY.test(body) || DOTTED_QUAD.test(body)) return 0;
+  if (plus) return total >= 8 ? 0.6 : 0;
+  if (groups.length === 1 && !area) return total >= 8 ? 0.2 : 0;
+  return 0.3;
+}
+
+export const intlPhoneDetector: Detector = {
+  id: ID,
+  types: [TYPE],
+  detect(text: string): Finding[] {
+    const out: Finding[] = [];
+    scanAll(CHAIN, text, (m) => {
+      const start = m.index;
+      const end = start + m[0].length;
+      // A space is glue too: a chain that starts mid-way through a longer rejected chain is a
+      // fragment of it ("4111 1111 1111 1111" must not yield "1111 1111 1111").
+      if (gluedToNeighbour(text, start, end, '-. ')) return start + 1;
+      const plus = m[1];
+      if (plus === undefined && text.charCodeAt(start - 1) === 43 /* + */) return start + 1;
+      const base = baseScore(plus, m[2], m[3] ?? '');
+      if (base === 0) return start + 1;
+      const plain = base === 0.2;
+      const context =
+        hasOwnContext(text, start, PHONE_CONTEXT, plain ? 20 : 40) ||
+        hasContext(text, end, end, PHONE_CONTEXT_AFTER, 0, plain ? 6 : 12);
+      const score = base + (context ? CONTEXT_BOOST : 0);
+      if (score >= 0.3) out.push(finding(TYPE, start, end, score, ID));
+      return end;
+    });
+    return out;
+  },
+};

@@ -1,0 +1,44 @@
+/**
+ * @module inspect/detectors/pii/phone-nanp
+ * North American numbers: `(555) 123-4567`, `555-123-4567`, `555.123.4567`, `+1 555 123 4567`,
+ * `1-800-555-0199`, `001-518-640-0854`, with an optional extension (`x123`, `ext. 12`).
+ * The area code must start with 2–9 (NANP rule). All-space forms (`555 123 4567`) look like
+ * many other digit groupings, so they need a context word to pass a default policy.
+ */
+import type { Detector, Finding } from '../../types.ts';
+import { CONTEXT_BOOST, hasContext } from './context.ts';
+import { PHONE_CONTEXT, PHONE_CONTEXT_AFTER } from './phone-words.ts';
+import { finding, gluedToNeighbour, scanAll } from './scan.ts';
+
+const ID = 'phone.nanp';
+const TYPE = 'PHONE';
+
+// Groups: 1 = country prefix, 2 = "(area)", 3 = bare area, 4 = sep after bare area, 5 = sep before line.
+const NANP =
+  /(\+1[ .-]?|(?:00)?1[ .-])?(?:(\([2-9]\d\d\))[ .-]?|([2-9]\d\d)([ .-]))\d{3}([ .-])\d{4}(?:[ ]?(?:x|ext\.?)[ ]?\d{1,6})?/gi;
+
+export const nanpPhoneDetector: Detector = {
+  id: ID,
+  types: [TYPE],
+  detect(text: string): Finding[] {
+    const out: Finding[] = [];
+    scanAll(NANP, text, (m) => {
+      const start = m.index;
+      const end = start + m[0].length;
+      // A space counts as glue here: "21 284 698 2548" is one foreign number, not a NANP one.
+      if (gluedToNeighbour(text, start, end, '-. ') || text.charCodeAt(start - 1) === 43 /* + */) return start + 1;
+      const sepA = m[4];
+      const sepB = m[5] ?? '';
+      // 555-123.4567 mixes separators: a version string or a code, not a phone number.
+      if (sepA !== undefined && sepA !== sepB) return start + 1;
+      const spaced = sepB === ' ' && m[2] === undefined;
+      let score = m[1] !== undefined && m[1].startsWith('+') ? 0.7 : spaced ? 0.4 : 0.6;
+      if (hasContext(text, start, end, PHONE_CONTEXT, 32) || hasContext(text, end, end, PHONE_CONTEXT_AFTER, 0, 12)) {
+        score += CONTEXT_BOOST;
+      }
+      out.push(finding(TYPE, start, end, score, ID));
+      return end;
+    });
+    return out;
+  },
+};

@@ -1,0 +1,128 @@
+/**
+ * @module inspect/detectors/pii/scan
+ * Small shared pieces for the structured PII detectors: a `lastIndex` scan loop, character-class
+ * tests for token boundaries, and a finding constructor that keeps scores inside 0..1.
+ *
+ * Why boundaries are checked in code rather than in the regexes: the candidate regexes use only
+ * bounded quantifiers, so each start position costs a constant amount of work and a whole scan is
+ * linear. Rejecting a candidate because of its neighbour characters in code keeps the regexes
+ * free of the lookaround-plus-backtracking combinations that quietly shorten a match instead of
+ * failing it (e.g. turning `123-456-78901` into `123-456-7890`).
+ */
+import type { Finding } from '../../types.ts';
+
+/**
+ * Runs a global (`g`) regex over `text`, calling `visit` for each match. `visit` may return the
+ * index where scanning should continue (e.g. the end of an accepted sub-span, or `m.index + 1`
+ * to retry inside a rejected candidate); by default the scan continues after the match.
+ */
+export function scanAll(re: RegExp, text: string, visit: (m: RegExpExecArray) => number | void): void {
+  re.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(text)) !== null) {
+    const after = m.index + Math.max(1, m[0].length);
+    const next = visit(m);
+    re.lastIndex = typeof next === 'number' && next > m.index ? next : after;
+  }
+  re.lastIndex = 0;
+}
+
+/** 0-9 */
+export function isDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
+}
+
+/** A-Z a-z */
+export function isAsciiLetter(code: number): boolean {
+  return (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
+}
+
+/**
+ * ASCII letters, digits and `_`: the characters that glue a number into a longer identifier.
+ * Hangul is deliberately not included, because Korean particles (`로`, `은`, `입니다`) attach
+ * directly to the value they follow and must not stop it from being found.
+ */
+export function isWordChar(code: number): boolean {
+  return isDigit(code) || isAsciiLetter(code) || code === 95;
+}
+
+/** Code unit at `i`, or NaN outside the string (every test on NaN is false). */
+export function codeAt(text: string, i: number): number {
+  return i >= 0 && i < text.length ? text.charCodeAt(i) : NaN;
+}
+
+/**
+ * True if the span is glued to a neighbouring number or identifier: a word character directly
+ * before/after it, or a `-`/`.` that joins it to one (`1234-5678-` + `90`, `v` + `1.2.3.4`).
+ * `joiners` lists the separator characters that count as glue for this detector; a space
+ * joiner only glues digits to digits.
+ */
+export function gluedToNeighbour(text: string, start: number, end: number, joiners = '-.'): boolean {
+  const before = codeAt(text, start - 1);
+  const after = codeAt(text, end);
+  if (isWordChar(before) || isWordChar(after)) return true;
+  const prev = text.charAt(start - 1);
+  if (prev !== '' && joiners.includes(prev)) {
+    // "abc-123" and "v1.2" glue through a letter; a space glues only digit groups together.
+    const beforeJoiner = codeAt(text, start - 2);
+    if (prev === ' ' ? isDigit(beforeJoiner) : isWordChar(beforeJoiner)) return true;
+  }
+  const next = text.charAt(end);
+  if (next !== '' && joiners.includes(next) && isDigit(codeAt(text, end + 1))) return true;
+  return false;
+}
+
+/** The digits of `s`, in order. */
+export function digitsOf(s: string): string {
+  let out = '';
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (isDigit(c)) out += s[i];
+  }
+  return out;
+}
+
+/** A finding with the score clamped to 0..1 and rounded to two places (stable in tests and JSON). */
+export function finding(type: string, start: number, end: number, score: number, detector: string): Finding {
+  const s = Math.round(Math.min(1, Math.max(0, score)) * 100) / 100;
+  return { type, start, end, score: s, detector };
+}
+
+/**
+ * Like `scanAll`, but only for matches that start inside one of the sorted, disjoint `ranges`.
+ * A match may run past the end of its range (the range bounds where a value may begin).
+ */
+export function scanRanges(
+  re: RegExp,
+  text: string,
+  ranges: readonly (readonly [number, number])[],
+  visit: (m: RegExpExecArray) => number | void,
+): void {
+  // The regex searches forward past a range's end; its next match is remembered and reused for
+  // the following ranges, so the total search work stays linear however many ranges there are.
+  let floor = 0; // never revisit text a previous match consumed
+  let searchedFrom = -1; // where `pending` was searched from (-1: nothing searched yet)
+  let pending: RegExpExecArray | null = null;
+  for (const [from, to] of ranges) {
+    const begin = Math.max(from, floor);
+    let m: RegExpExecArray | null;
+    if (searchedFrom >= 0 && searchedFrom <= begin && (pending === null || pending.index >= begin)) {
+      m = pending;
+    } else {
+      re.lastIndex = begin;
+      searchedFrom = begin;
+      m = re.exec(text);
+    }
+    while (m !== null && m.index < to) {
+      const after = m.index + Math.max(1, m[0].length);
+      const next = visit(m);
+      floor = typeof next === 'number' && next > m.index ? next : after;
+      re.lastIndex = floor;
+      searchedFrom = floor;
+      m = re.exec(text);
+    }
+    pending = m;
+    if (m === null) break; // no match anywhere further on
+  }
+  re.lastIndex = 0;
+}
