@@ -27,9 +27,26 @@ export async function redactRequest(
       const spans = inspection.perSlot[i]!.filter((f) => rules[f.type]?.action === 'redact');
       texts.push(spans.length ? await session.apply(slot.text, spans, methodOf) : slot.text);
     }
-    return dialect.withTexts(req, texts);
+    return dialect.withTexts(req, sweepKnownValues(texts, session.reverse));
   } catch {
     // Fail closed: never forward the original text because its replacement failed.
     throw new VeilError('inspection_failed', 'Veil could not redact this request, so it was not forwarded.');
   }
+}
+
+/**
+ * Second pass: a value pseudonymized anywhere in the request is replaced everywhere, even where a
+ * context-dependent detector missed it (a name found after "Dear" in one message, bare in the
+ * next). Longest values first, so a value that contains another is replaced whole.
+ */
+export function sweepKnownValues(texts: string[], reverse: ReadonlyMap<string, string>): string[] {
+  if (reverse.size === 0) return texts;
+  const pairs = [...reverse].filter(([, value]) => value.length >= 2).sort((a, b) => b[1].length - a[1].length);
+  return texts.map((text) => {
+    let out = text;
+    for (const [placeholder, value] of pairs) {
+      if (out.includes(value)) out = out.split(value).join(placeholder);
+    }
+    return out;
+  });
 }
