@@ -5,6 +5,7 @@
  */
 import type { LoadedPolicy } from '../config/policy-load.ts';
 import type { ParsedRequest } from '../dialects/types.ts';
+import { inspectSlots } from '../inspect/across-slots.ts';
 import type { Finding } from '../inspect/types.ts';
 import { VeilError } from '../util/errors.ts';
 import type { Logger } from '../util/log.ts';
@@ -18,11 +19,28 @@ export interface Inspection {
 
 export function inspectRequest(req: ParsedRequest, policy: LoadedPolicy, log: Logger, requestId: string): Inspection {
   try {
-    return { perSlot: req.slots.map((s) => policy.inspector.inspect(s.text)), failedOpen: false };
+    // Seams between consecutive messages too: a value split over two messages is still found.
+    return { perSlot: inspectSlots(policy.inspector, req.slots), failedOpen: false };
   } catch (e) {
     // The error's message could quote input text; log only its type.
     log.log('error', 'inspection failed', { requestId, policy: policy.doc.id, error: (e as Error)?.name ?? 'unknown' });
     if (policy.doc.fail_open) return { perSlot: req.slots.map(() => []), failedOpen: true };
     throw new VeilError('inspection_failed', 'Veil could not inspect this request, so it was not forwarded (policy fails closed).');
   }
+}
+
+/**
+ * The output guard's inspector, with the same failure rule as the request: a throw refuses the
+ * answer (never releases it unguarded) unless the policy fails open.
+ */
+export function answerInspector(policy: LoadedPolicy, log: Logger, requestId: string): (text: string) => Finding[] {
+  return (text) => {
+    try {
+      return policy.inspector.inspect(text);
+    } catch (e) {
+      log.log('error', 'answer inspection failed', { requestId, policy: policy.doc.id, error: (e as Error)?.name ?? 'unknown' });
+      if (policy.doc.fail_open) return [];
+      throw new VeilError('inspection_failed', 'Veil could not inspect the answer, so it was withheld (policy fails closed).');
+    }
+  };
 }
