@@ -10,17 +10,32 @@ export const RemoteProviderConfig = z
   .object({
     /** Provider id used in routing and the audit log. */
     id: z.string().default('openai'),
-    kind: z.enum(['openai']).default('openai'),
+    /** Wire format: `openai` serves chat, responses and embeddings clients; `anthropic` serves /v1/messages. */
+    kind: z.enum(['openai', 'anthropic']).default('openai'),
+    /** Including the version segment: `https://api.openai.com/v1`, `https://api.anthropic.com/v1`. */
     base_url: z.string().url().default('https://api.openai.com/v1'),
     /** Upstream key. Never returned to a client, never logged. */
     api_key: z.string().default(''),
   })
   .strict();
 
+export type RemoteProviderConfig = z.infer<typeof RemoteProviderConfig>;
+
+/** Both vendors out of the box; each needs its key (OPENAI_API_KEY, ANTHROPIC_API_KEY). */
+export const DEFAULT_PROVIDERS: RemoteProviderConfig[] = [
+  { id: 'openai', kind: 'openai', base_url: 'https://api.openai.com/v1', api_key: '' },
+  { id: 'anthropic', kind: 'anthropic', base_url: 'https://api.anthropic.com/v1', api_key: '' },
+];
+
+/**
+ * A model alias. The client's name stays as it is; the entry says where it goes remotely. Any
+ * alias is answered by the local model when policy decides `local`; `provider: local` always is.
+ */
 export const ModelConfig = z
   .object({
     /** Name a client asks for. A trailing `*` makes it a prefix pattern (not listed in /v1/models). */
     id: z.string().min(1),
+    /** A configured provider id, or `local` (always answered by the local model). */
     provider: z.string().default('openai'),
     /** Upstream model name if it differs from `id`. */
     upstream: z.string().optional(),
@@ -63,7 +78,7 @@ export const GatewayConfig = z
     upstream_timeout_ms: z.number().int().min(1).default(60_000),
     /** HMAC secret for stable placeholders. Set VEIL_SECRET in production; the Node entry persists one otherwise. */
     secret: z.string().optional(),
-    providers: z.array(RemoteProviderConfig).default([{ id: 'openai', kind: 'openai', base_url: 'https://api.openai.com/v1', api_key: '' }]),
+    providers: z.array(RemoteProviderConfig).default(DEFAULT_PROVIDERS),
     models: z
       .array(ModelConfig)
       .default([
@@ -74,6 +89,12 @@ export const GatewayConfig = z
         { id: 'gpt-4.1-nano', provider: 'openai' },
         { id: 'o4-mini', provider: 'openai' },
         { id: 'gpt-*', provider: 'openai' },
+        { id: 'text-embedding-3-small', provider: 'openai' },
+        { id: 'text-embedding-3-large', provider: 'openai' },
+        { id: 'claude-sonnet-4-5', provider: 'anthropic' },
+        { id: 'claude-haiku-4-5', provider: 'anthropic' },
+        { id: 'claude-opus-4-1', provider: 'anthropic' },
+        { id: 'claude-*', provider: 'anthropic' },
       ]),
     local: LocalConfig.default(LocalConfig.parse({})),
   })

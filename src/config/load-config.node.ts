@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
-import { GatewayConfig } from './config-schema.ts';
+import { DEFAULT_PROVIDERS, GatewayConfig } from './config-schema.ts';
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -32,7 +32,9 @@ export function loadConfig(opts: { file?: string; env?: Env } = {}): GatewayConf
     throw new ConfigError(msgs.join('\n'));
   }
   const cfg = r.data;
-  const providerIds = new Set(cfg.providers.map((p) => p.id));
+  const providerIds = new Set([...cfg.providers.map((p) => p.id), 'local']);
+  // The built-in model list follows the providers a config keeps; a model list written by hand must be right.
+  if (raw.models === undefined) cfg.models = cfg.models.filter((m) => providerIds.has(m.provider));
   for (const m of cfg.models) {
     if (!providerIds.has(m.provider)) throw new ConfigError(`${file ?? 'config'}: models: '${m.id}' names unknown provider '${m.provider}'`);
   }
@@ -61,15 +63,25 @@ function applyEnv(raw: Record<string, unknown>, env: Env): Record<string, unknow
   if (env.VEIL_LOCAL_MODEL) out.local = { ...(raw.local as object | undefined), model_path: env.VEIL_LOCAL_MODEL };
   if (env.VEIL_LOCAL_CHAT_WRAPPER) out.local = { ...(out.local as object | undefined), chat_wrapper: env.VEIL_LOCAL_CHAT_WRAPPER };
   if (env.VEIL_LOCAL_THREADS) out.local = { ...(out.local as object | undefined), threads: num('VEIL_LOCAL_THREADS') };
-  if (env.OPENAI_BASE_URL || env.OPENAI_API_KEY) {
-    const providers = Array.isArray(raw.providers) ? [...(raw.providers as Record<string, unknown>[])] : [{ id: 'openai', kind: 'openai' }];
-    const i = Math.max(0, providers.findIndex((p) => (p.id ?? 'openai') === 'openai'));
-    providers[i] = {
-      ...providers[i],
-      ...(env.OPENAI_BASE_URL ? { base_url: env.OPENAI_BASE_URL } : {}),
-      ...(env.OPENAI_API_KEY ? { api_key: env.OPENAI_API_KEY } : {}),
-    };
+  const vendor = (id: 'openai' | 'anthropic', baseUrl: string | undefined, apiKey: string | undefined) => {
+    if (!baseUrl && !apiKey) return;
+    const providers: Record<string, unknown>[] = Array.isArray(out.providers) ? [...(out.providers as Record<string, unknown>[])] : DEFAULT_PROVIDERS.map((p) => ({ ...p }));
+    let i = providers.findIndex((p) => (p.id ?? 'openai') === id);
+    if (i < 0) i = providers.push({ id, kind: id }) - 1;
+    providers[i] = { ...providers[i], ...(baseUrl ? { base_url: baseUrl } : {}), ...(apiKey ? { api_key: apiKey } : {}) };
     out.providers = providers;
-  }
+  };
+  vendor('openai', env.OPENAI_BASE_URL, env.OPENAI_API_KEY);
+  vendor('anthropic', anthropicBaseUrl(env.ANTHROPIC_BASE_URL), env.ANTHROPIC_API_KEY);
   return out;
+}
+
+/**
+ * `ANTHROPIC_BASE_URL` follows the Anthropic SDKs' convention (no `/v1`: the SDK appends
+ * `/v1/messages`); provider base URLs include the version segment, so add it when missing.
+ */
+function anthropicBaseUrl(v: string | undefined): string | undefined {
+  if (!v) return undefined;
+  const trimmed = v.replace(/\/+$/, '');
+  return /\/v1$/.test(trimmed) ? trimmed : `${trimmed}/v1`;
 }

@@ -4,13 +4,20 @@
  * model) and @hono/node-server around the runtime-agnostic `createApp`. Everything is read and
  * checked once here; a bad policy or config stops the start with a message naming file and field.
  */
+import { readdirSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
 import { createApp, type PolicyResolver } from '../app.ts';
 import { createSqliteAuditStore } from '../audit/sqlite.node.ts';
 import type { GatewayConfig } from '../config/config-schema.ts';
-import { loadPolicyDir } from '../config/policy-dir.node.ts';
-import type { LoadedPolicy } from '../config/policy-load.ts';
+import { PolicyLoadError } from '../config/policy-load.ts';
+import { createSqliteAdminKeyStore, createSqliteSettingsStore } from '../admin/admin-store.sqlite.node.ts';
+import { applyRetention, retentionDays } from '../admin/audit.ts';
+import { createSqliteAuditReader } from '../admin/audit-reader.sqlite.node.ts';
+import type { AdminDeps } from '../admin/index.ts';
+import { createPolicyRegistry, importPolicySources, type PolicyRegistry } from '../policy-store/registry.ts';
+import { createSqlitePolicyStore } from '../policy-store/sqlite.node.ts';
 import { openDatabase } from '../db/open.node.ts';
 import { createSqliteKeyStore } from '../keys/sqlite.node.ts';
 import { createLocalModel } from '../providers/local-llama.node.ts';
@@ -32,17 +39,46 @@ export interface StartOptions {
   progress?: (line: string) => void;
   /** Create and print a first key when none exist (default true). */
   bootstrapKey?: boolean;
+  /** Admin API bootstrap token; default `VEIL_ADMIN_TOKEN`. Null/empty: only personal admin keys. */
+  adminToken?: string | null;
+}
+
+/** The policy directory's `*.yaml` / `*.yml` files, sorted; refused like `loadPolicyDir` when missing or empty. */
+function readPolicyFiles(dir: string): { file: string; text: string }[] {
+  let files: string[];
+  try {
+    files = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort();
+  } catch {
+    throw new PolicyLoadError([{ file: dir, line: null, field: '', message: 'policies directory not found' }]);
+  }
+  if (files.length === 0) throw new PolicyLoadError([{ file: dir, line: null, field: '', message: 'no policy files (*.yaml) found' }]);
+  return files.map((f) => ({ file: join(dir, f), text: readFileSync(join(dir, f), 'utf8') }));
 }
 
 export async function startGateway(cfg: GatewayConfig, opts: StartOptions = {}): Promise<RunningGateway> {
   const log = opts.log ?? jsonLogger((l) => process.stdout.write(l + '\n'));
   const progress = opts.progress ?? (() => {});
 
-  const policies = await loadPolicyDir(cfg.policies);
-  if (!policies.has(cfg.default_policy)) {
-    throw new Error(`Default policy '${cfg.default_policy}' not found in ${cfg.policies} (loaded: ${[...policies.keys()].join(', ')})`);
-  }
+  // Policy files are read before the database is touched.
+  const policyFiles = readPolicyFiles(cfg.policies);
   const db = openDatabase(cfg.db);
+  // The store holds every version; files whose text differs from the version in force become a
+  // new version (all or nothing), so policies kept in git win at start. The running set is the store's.
+  const policyStore = createSqlitePolicyStore(db);
+  let registry: PolicyRegistry;
+  try {
+    const imported = await importPolicySources(policyStore, policyFiles, 'import');
+    if (imported.length) progress(`imported policies from ${cfg.policies}: ${imported.join(', ')}`);
+    registry = await createPolicyRegistry(policyStore, { defaultPolicy: cfg.default_policy });
+  } catch (e) {
+    db.close();
+    throw e;
+  }
+  const policies = { keys: () => registry.ids() };
+  if (!registry.get(registry.defaultPolicyId())) {
+    db.close();
+    throw new Error(`Default policy '${registry.defaultPolicyId()}' not found in ${cfg.policies} (loaded: ${registry.ids().join(', ')})`);
+  }
   const secret = gatewaySecret(cfg);
   const audit = createSqliteAuditStore(db, { secret });
   const keys = createSqliteKeyStore(db);
@@ -77,18 +113,40 @@ export async function startGateway(cfg: GatewayConfig, opts: StartOptions = {}):
   const providers = new Map<string, RemoteProvider>(
     cfg.providers.map((p) => [p.id, createRemoteProvider({ id: p.id, kind: p.kind, baseUrl: p.base_url, apiKey: p.api_key, timeoutMs: cfg.upstream_timeout_ms })]),
   );
-  const resolver: PolicyResolver = {
-    forKey: (key) => policies.get(key.policyId ?? cfg.default_policy) as LoadedPolicy | undefined,
-    ids: () => [...policies.keys()],
+  const resolver: PolicyResolver = registry;
+  const pseudonymizer = (scope: string) => createPseudonymizer({ secret, scope });
+  const settings = createSqliteSettingsStore(db);
+  const adminToken = opts.adminToken === undefined ? process.env.VEIL_ADMIN_TOKEN ?? null : opts.adminToken;
+  const admin: AdminDeps = {
+    registry,
+    keys,
+    adminKeys: createSqliteAdminKeyStore(db),
+    settings,
+    audit,
+    reader: createSqliteAuditReader(db, { flush: () => audit.flush() }),
+    pseudonymizer,
+    bootstrapToken: adminToken || null,
+    log,
   };
+  // Retention set in the admin API is re-applied hourly (and once now).
+  const applyRetentionNow = async () => {
+    const days = await retentionDays(settings);
+    if (days) await applyRetention(audit, days);
+  };
+  await applyRetentionNow();
+  const retentionTimer = setInterval(() => {
+    applyRetentionNow().catch((e) => log.log('error', 'audit retention failed', { error: (e as Error)?.name }));
+  }, 3_600_000);
+  retentionTimer.unref();
   const app = createApp({
     keys,
     audit,
     policies: resolver,
     routes: { models: cfg.models, providers, local, localId: local?.id ?? null },
-    pseudonymizer: (scope) => createPseudonymizer({ secret, scope }),
+    pseudonymizer,
     limits: { maxBodyBytes: cfg.max_body_bytes, upstreamTimeoutMs: cfg.upstream_timeout_ms },
     log,
+    admin,
   });
 
   const server: ServerType = await new Promise((resolve) => {
@@ -100,6 +158,7 @@ export async function startGateway(cfg: GatewayConfig, opts: StartOptions = {}):
     url: `http://${cfg.host}:${port}`,
     port,
     async close() {
+      clearInterval(retentionTimer);
       await new Promise<void>((r) => server.close(() => r()));
       await local?.close();
       // Flush grouped appends, then sign the chain head: deleting the newest records while the

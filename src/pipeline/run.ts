@@ -19,7 +19,7 @@ import { randomId } from '../util/hash.ts';
 import type { Logger } from '../util/log.ts';
 import { readSse, type SseEvent } from '../util/sse.ts';
 import { answerTransforms } from './answer-transforms.ts';
-import { inspectRequest } from './inspect-request.ts';
+import { answerInspector, inspectRequest } from './inspect-request.ts';
 import { sseResponse, withIdleTimeout, type StreamEnd } from './stream.ts';
 import { redactRequest } from './transform-request.ts';
 
@@ -42,23 +42,28 @@ export interface RequestScope {
   audit: AuditDraft;
   /** Response headers set so far (request id, decision, route); the http layer adds them to errors too. */
   headers: Record<string, string>;
+  /** The client's request headers; only those the dialect lists in `forwardHeaders` go upstream. */
+  clientHeaders?: Headers;
 }
 
 export async function runPipeline(dialect: Dialect, body: unknown, scope: RequestScope, deps: PipelineDeps): Promise<Response> {
   const { audit, policy, headers } = scope;
   const req = dialect.parse(body);
   audit.set({ model: req.model, stream: req.stream });
-  checkModel(req.model, deps.routes);
+  const kind = dialect.providerKind ?? 'openai';
+  checkModel(req.model, deps.routes, kind);
 
   const t0 = deps.now();
   const inspection = inspectRequest(req, policy, deps.log, scope.requestId);
   const decision = decide(inspection.perSlot.flat(), policy.doc);
-  audit.set({ decision: decision.action, findings: decision.counts, inspectMs: round(deps.now() - t0) });
+  // Images and files cannot be inspected: counted under a key no entity type can take (types are UPPER_SNAKE).
+  const findings = req.opaqueParts > 0 ? { ...decision.counts, _opaque_parts: req.opaqueParts } : decision.counts;
+  audit.set({ decision: decision.action, findings, inspectMs: round(deps.now() - t0) });
   headers['x-veil-decision'] = decision.action;
   if (inspection.failedOpen) headers['x-veil-inspection'] = 'failed-open';
   if (decision.action === 'block') throw new VeilError('policy_blocked', describeBlock(decision, policy.doc.id));
 
-  const target = route(decision.action, req.model, deps.routes);
+  const target = route(decision.action, req.model, deps.routes, kind);
   headers['x-veil-route'] = target.route;
   audit.set({ route: target.route, provider: target.route === 'local' ? 'local' : target.provider.id });
 
@@ -67,13 +72,13 @@ export async function runPipeline(dialect: Dialect, body: unknown, scope: Reques
   const session = (await deps.pseudonymizer(scope.key.team)).session();
   let upstreamBody = decision.action === 'redact' ? await redactRequest(dialect, req, inspection, policy, session) : req.body;
   if (target.upstreamModel !== req.model) upstreamBody = { ...upstreamBody, model: target.upstreamModel };
-  const guard = policy.doc.inspect_output ? (text: string) => policy.inspector.inspect(text) : null;
+  const guard = policy.doc.inspect_output ? answerInspector(policy, deps.log, scope.requestId) : null;
   const t = answerTransforms(session.reverse, guard);
 
   const upstreamCtl = new AbortController();
   const signal = AbortSignal.any([scope.clientSignal, upstreamCtl.signal]);
   const tUp = deps.now();
-  const res = await target.provider.send(dialect.upstreamPath, upstreamBody, signal);
+  const res = await target.provider.send(dialect.upstreamPath, upstreamBody, signal, forwardedHeaders(dialect, scope.clientHeaders));
 
   if (!req.stream) {
     const stalled = () => new VeilError('upstream_timeout', `Upstream body stalled for ${deps.upstreamTimeoutMs} ms.`);
@@ -102,8 +107,13 @@ async function runLocal(dialect: Dialect, req: ParsedRequest, model: LocalModel,
   const ctl = new AbortController();
   const signal = AbortSignal.any([scope.clientSignal, ctl.signal]);
   const tUp = deps.now();
+  if (dialect.answerLocally) {
+    const out = await dialect.answerLocally(req, model, signal);
+    scope.audit.set({ status: 200, upstreamMs: round(deps.now() - tUp), tokensIn: out.usage?.promptTokens ?? null, tokensOut: out.usage?.completionTokens ?? null });
+    return Response.json(out.json, { headers: scope.headers });
+  }
   const gen = await model.generate(req.chat, signal);
-  const meta = { id: randomId('chatcmpl'), model: model.id, created: Math.floor(Date.now() / 1000) };
+  const meta = { id: randomId(dialect.localIdPrefix ?? 'chatcmpl'), model: model.id, created: Math.floor(Date.now() / 1000) };
   // The answer never left the machine and nothing was pseudonymized: nothing to restore.
   const identity: AnswerTransforms = answerTransforms(new Map(), null);
   if (req.stream) {
@@ -115,6 +125,16 @@ async function runLocal(dialect: Dialect, req: ParsedRequest, model: LocalModel,
   const { usage, finishReason } = await gen.done;
   scope.audit.set({ status: 200, upstreamMs: round(deps.now() - tUp), tokensIn: usage.promptTokens, tokensOut: usage.completionTokens });
   return Response.json(dialect.renderLocal(text, { ...meta, usage, finishReason }), { headers: scope.headers });
+}
+
+function forwardedHeaders(dialect: Dialect, client: Headers | undefined): Record<string, string> | undefined {
+  if (!dialect.forwardHeaders || !client) return undefined;
+  const out: Record<string, string> = {};
+  for (const name of dialect.forwardHeaders) {
+    const v = client.get(name);
+    if (v !== null) out[name] = v;
+  }
+  return out;
 }
 
 /** Streams to the client and commits the audit record when the stream really ends. */

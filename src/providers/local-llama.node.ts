@@ -33,6 +33,7 @@ import {
   type ChatWrapperGeneratedContextState,
   type Llama,
   type LlamaContext,
+  type LlamaEmbeddingContext,
   type LlamaModel,
 } from 'node-llama-cpp';
 import { VeilError } from '../util/errors.ts';
@@ -318,6 +319,32 @@ export async function createLocalModel(opts: LocalModelOptions): Promise<LocalLl
     }
   }
 
+  // Embeddings: a context of their own, created on first use (most deployments never embed), and
+  // one input at a time through a promise chain because that context has a single sequence.
+  let embedding: Promise<LlamaEmbeddingContext> | undefined;
+  let embedTail: Promise<unknown> = Promise.resolve();
+
+  async function embed(inputs: string[], signal: AbortSignal): Promise<{ vectors: number[][]; tokens: number }> {
+    if (closed) throw new VeilError('local_model_unavailable', 'local model is shut down');
+    embedding ??= loadedModel.createEmbeddingContext({ contextSize: Math.min(contextSize, 2048), threads });
+    const run = embedTail.then(async () => {
+      const ectx = await embedding!;
+      const vectors: number[][] = [];
+      let tokens = 0;
+      for (const text of inputs) {
+        if (signal.aborted) throw new VeilError('client_closed', 'request aborted while embedding');
+        if (closed) throw new VeilError('local_model_unavailable', 'local model is shut down');
+        const n = ectx.calculateInputLength(text);
+        if (n > Math.min(contextSize, 2048)) throw new VeilError('invalid_request', `an input is ${n} tokens; the local embedding context holds ${Math.min(contextSize, 2048)}`);
+        tokens += n;
+        vectors.push([...(await ectx.getEmbeddingFor(text)).vector]);
+      }
+      return { vectors, tokens };
+    });
+    embedTail = run.catch(() => undefined);
+    return run;
+  }
+
   async function generate(chat: CanonicalChat, signal: AbortSignal): Promise<LocalGeneration> {
     if (closed) throw new VeilError('local_model_unavailable', 'local model is shut down');
     if (chat.messages.length === 0) throw new VeilError('invalid_request', 'messages must not be empty');
@@ -400,6 +427,7 @@ export async function createLocalModel(opts: LocalModelOptions): Promise<LocalLl
     id,
     contextSize,
     generate,
+    embed,
     countPromptTokens,
     stats: () => queue.stats(),
     async close() {
@@ -408,6 +436,8 @@ export async function createLocalModel(opts: LocalModelOptions): Promise<LocalLl
       queue.close();
       for (const r of running) r.abort.abort(new Error('local model closing'));
       await Promise.all([...running].map((r) => r.finished));
+      await embedTail;
+      if (embedding) await (await embedding.catch(() => undefined))?.dispose().catch(() => undefined);
       for (const c of chats) c.dispose({ disposeSequence: true });
       await ctx.dispose().catch(() => undefined);
       await loadedModel.dispose().catch(() => undefined);

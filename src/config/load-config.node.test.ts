@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from './load-config.node.ts';
+
+describe('loadConfig providers', () => {
+  it('offers OpenAI and Anthropic by default, with env overrides in each SDK\'s convention', () => {
+    const cfg = loadConfig({ env: { OPENAI_BASE_URL: 'http://o/v1', ANTHROPIC_BASE_URL: 'http://a:9/', ANTHROPIC_API_KEY: 'sk-ant' } });
+    expect(cfg.providers).toEqual([
+      { id: 'openai', kind: 'openai', base_url: 'http://o/v1', api_key: '' },
+      { id: 'anthropic', kind: 'anthropic', base_url: 'http://a:9/v1', api_key: 'sk-ant' },
+    ]);
+    expect(cfg.models.some((m) => m.id === 'claude-*' && m.provider === 'anthropic')).toBe(true);
+    expect(loadConfig({ env: { ANTHROPIC_BASE_URL: 'http://a/v1' } }).providers[1]!.base_url).toBe('http://a/v1');
+  });
+
+  it('drops built-in models of providers a config leaves out, accepts provider local, refuses unknown ones', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'veil-cfg-'));
+    try {
+      const only = join(dir, 'only.yaml');
+      writeFileSync(only, 'providers:\n  - { id: openai, kind: openai }\n');
+      const cfg = loadConfig({ file: only, env: {} });
+      expect(cfg.models.every((m) => m.provider === 'openai')).toBe(true);
+      const local = join(dir, 'local.yaml');
+      writeFileSync(local, 'models:\n  - { id: "claude-*", provider: local }\n');
+      expect(loadConfig({ file: local, env: {} }).models).toEqual([{ id: 'claude-*', provider: 'local' }]);
+      const bad = join(dir, 'bad.yaml');
+      writeFileSync(bad, 'models:\n  - { id: "x", provider: nope }\n');
+      expect(() => loadConfig({ file: bad, env: {} })).toThrow(/unknown provider 'nope'/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

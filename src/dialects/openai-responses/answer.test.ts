@@ -1,0 +1,154 @@
+import { describe, expect, it } from 'vitest';
+import { answerTransforms } from '../../pipeline/answer-transforms.ts';
+import type { FinishReason, LocalGeneration } from '../../providers/types.ts';
+import type { SseEvent } from '../../util/sse.ts';
+import type { StreamStats } from '../types.ts';
+import { transformResponsesAnswer, transformResponsesStream } from './answer.ts';
+import { openaiResponses } from './index.ts';
+
+const EMAIL = 'jane.doe@example.com';
+const PH = '<EMAIL_3KQ7ZP>';
+const NAME = 'Kim "K" Lee';
+const PH2 = '<PERSON_7Q2M4X>';
+const restoring = answerTransforms(new Map([[PH, EMAIL], [PH2, NAME]]), null);
+const identity = answerTransforms(new Map(), null);
+
+async function collect(it: AsyncIterable<SseEvent>): Promise<SseEvent[]> {
+  const out: SseEvent[] = [];
+  for await (const e of it) out.push(e);
+  return out;
+}
+async function* from(events: SseEvent[]): AsyncIterable<SseEvent> {
+  yield* events;
+}
+function split(s: string, size: number): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < s.length; i += size) out.push(s.slice(i, i + size));
+  return out;
+}
+
+const responseObj = (status: string, output: unknown[]) => ({
+  id: 'resp_1', object: 'response', status, instructions: `Reply to ${PH}`, output,
+  usage: status === 'completed' ? { input_tokens: 11, output_tokens: 22, total_tokens: 33 } : null,
+});
+
+/** A Responses stream as OpenAI sends it: a message item, then a function call item. */
+function upstream(text: string, args: string, size: number): SseEvent[] {
+  const frames: object[] = [];
+  const e = (type: string, fields: object) => frames.push({ type, sequence_number: frames.length, ...fields });
+  const msg = { id: 'msg_1', type: 'message', role: 'assistant', status: 'completed', content: [{ type: 'output_text', text, annotations: [] }] };
+  const call = { id: 'fc_1', type: 'function_call', status: 'completed', name: 'send', call_id: 'call_1', arguments: args };
+  e('response.created', { response: responseObj('in_progress', []) });
+  e('response.output_item.added', { output_index: 0, item: { ...msg, status: 'in_progress', content: [] } });
+  e('response.content_part.added', { item_id: 'msg_1', output_index: 0, content_index: 0, part: { type: 'output_text', text: '' } });
+  for (const d of split(text, size)) e('response.output_text.delta', { item_id: 'msg_1', output_index: 0, content_index: 0, delta: d });
+  e('response.output_text.done', { item_id: 'msg_1', output_index: 0, content_index: 0, text });
+  e('response.content_part.done', { item_id: 'msg_1', output_index: 0, content_index: 0, part: { type: 'output_text', text } });
+  e('response.output_item.done', { output_index: 0, item: msg });
+  e('response.output_item.added', { output_index: 1, item: { ...call, status: 'in_progress', arguments: '' } });
+  for (const d of split(args, size)) e('response.function_call_arguments.delta', { item_id: 'fc_1', output_index: 1, delta: d });
+  e('response.function_call_arguments.done', { item_id: 'fc_1', output_index: 1, arguments: args });
+  e('response.output_item.done', { output_index: 1, item: call });
+  e('response.completed', { response: responseObj('completed', [msg, call]) });
+  return frames.map((f) => ({ event: (f as { type: string }).type, data: JSON.stringify(f) }));
+}
+
+describe('transformResponsesAnswer', () => {
+  it('restores output text, function arguments and the echoed instructions', () => {
+    const answer = responseObj('completed', [
+      { type: 'reasoning', summary: [{ type: 'summary_text', text: `about ${PH}` }] },
+      { type: 'message', content: [{ type: 'output_text', text: `Hi ${PH2}` }, { type: 'refusal', refusal: `not ${PH}` }] },
+      { type: 'function_call', arguments: JSON.stringify({ to: PH2 }) },
+    ]);
+    const { json, usage } = transformResponsesAnswer(answer, restoring);
+    const out = json as ReturnType<typeof responseObj>;
+    expect(out.instructions).toBe(`Reply to ${EMAIL}`);
+    expect(out.output).toEqual([
+      { type: 'reasoning', summary: [{ type: 'summary_text', text: `about ${EMAIL}` }] },
+      { type: 'message', content: [{ type: 'output_text', text: `Hi ${NAME}` }, { type: 'refusal', refusal: `not ${EMAIL}` }] },
+      { type: 'function_call', arguments: JSON.stringify({ to: NAME }) },
+    ]);
+    expect(usage).toEqual({ promptTokens: 11, completionTokens: 22 });
+  });
+});
+
+describe('transformResponsesStream', () => {
+  const text = `Dear ${PH2}, your address ${PH} is noted`;
+  const args = JSON.stringify({ to: PH, name: PH2 });
+
+  it('restores deltas, done events and the completed response at every chunk size, with consecutive sequence numbers', async () => {
+    for (let size = 1; size <= text.length; size += 1) {
+      const stats: StreamStats = {};
+      const out = await collect(transformResponsesStream(from(upstream(text, args, size)), restoring, stats));
+      const data = out.map((e) => JSON.parse(e.data));
+      expect(data.map((d) => d.sequence_number)).toEqual(data.map((_, i) => i));
+      expect(out.every((e, i) => e.event === data[i].type)).toBe(true);
+      const deltas = (type: string) => data.filter((d) => d.type === type).map((d) => d.delta).join('');
+      const wantText = `Dear ${NAME}, your address ${EMAIL} is noted`;
+      expect(deltas('response.output_text.delta')).toBe(wantText);
+      expect(JSON.parse(deltas('response.function_call_arguments.delta'))).toEqual({ to: EMAIL, name: NAME });
+      expect(data.find((d) => d.type === 'response.output_text.done').text).toBe(wantText);
+      expect(JSON.parse(data.find((d) => d.type === 'response.function_call_arguments.done').arguments)).toEqual({ to: EMAIL, name: NAME });
+      // Every held-back piece is released before its done event.
+      const doneAt = data.findIndex((d) => d.type === 'response.output_text.done');
+      expect(data.slice(doneAt).some((d) => d.type === 'response.output_text.delta')).toBe(false);
+      const completed = data.at(-1);
+      expect(completed.type).toBe('response.completed');
+      expect(completed.response.instructions).toBe(`Reply to ${EMAIL}`);
+      expect(completed.response.output[0].content[0].text).toBe(wantText);
+      expect(stats).toMatchObject({ usage: { promptTokens: 11, completionTokens: 22 }, finishReason: 'completed' });
+      expect(out.map((e) => e.data).join('')).not.toMatch(/<(EMAIL|PERSON)_/);
+    }
+  });
+
+  it('passes events through untouched when nothing needs restoring', async () => {
+    const events = upstream(text, args, 5);
+    expect(await collect(transformResponsesStream(from(events), identity, {}))).toEqual(events);
+  });
+
+  it('records an in-stream error event', async () => {
+    const stats: StreamStats = {};
+    const events = [{ event: 'error', data: JSON.stringify({ type: 'error', code: 'server_error', message: 'boom', sequence_number: 0 }) }];
+    const out = await collect(transformResponsesStream(from(events), restoring, stats));
+    expect(out).toHaveLength(1);
+    expect(stats.upstreamError).toBeTruthy();
+  });
+});
+
+function fakeGen(pieces: string[], finishReason: FinishReason = 'stop'): LocalGeneration {
+  return {
+    chunks: (async function* () {
+      yield* pieces;
+    })(),
+    done: Promise.resolve({ usage: { promptTokens: 5, completionTokens: pieces.length }, finishReason }),
+  };
+}
+
+describe('responses local rendering', () => {
+  it('renders a completed response, incomplete on max tokens', () => {
+    const meta = { id: 'resp_ab', model: 'local/m', created: 1, usage: { promptTokens: 2, completionTokens: 3 }, finishReason: 'stop' as const };
+    const r = openaiResponses.renderLocal('Once', meta) as { status: string; output: { id: string; content: { text: string }[] }[]; usage: { total_tokens: number } };
+    expect(r.status).toBe('completed');
+    expect(r.output[0]!.id).toBe('msg_ab');
+    expect(r.output[0]!.content[0]!.text).toBe('Once');
+    expect(r.usage.total_tokens).toBe(5);
+    expect((openaiResponses.renderLocal('x', { ...meta, finishReason: 'length' }) as { status: string; incomplete_details: unknown }).incomplete_details).toEqual({ reason: 'max_output_tokens' });
+  });
+
+  it('streams the typed events in order with consecutive sequence numbers', async () => {
+    const req = openaiResponses.parse({ model: 'gpt-4.1', instructions: 'sys', input: 'hi', stream: true });
+    const stats: StreamStats = {};
+    const out = await collect(openaiResponses.renderLocalStream(fakeGen(['Once', ' upon']), { id: 'resp_1', model: 'local/m', created: 1 }, req, identity, stats));
+    const data = out.map((e) => JSON.parse(e.data));
+    expect(data.map((d) => d.type)).toEqual([
+      'response.created', 'response.in_progress', 'response.output_item.added', 'response.content_part.added',
+      'response.output_text.delta', 'response.output_text.delta', 'response.output_text.done',
+      'response.content_part.done', 'response.output_item.done', 'response.completed',
+    ]);
+    expect(data.map((d) => d.sequence_number)).toEqual(data.map((_, i) => i));
+    expect(data[6].text).toBe('Once upon');
+    expect(data[9].response.output[0].content[0].text).toBe('Once upon');
+    expect(data[9].response.instructions).toBe('sys');
+    expect(stats.usage).toEqual({ promptTokens: 5, completionTokens: 2 });
+  });
+});
