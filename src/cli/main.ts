@@ -14,6 +14,8 @@ Commands:
   start                 run the gateway (config: --config FILE or VEIL_CONFIG; env overrides)
   keys create|list|revoke   manage gateway keys
   audit verify|tail|export  read and check the audit log
+  policy list|export    versioned policies in the database; export to YAML
+  admin create-key      personal admin API / console key (role admin or auditor)
   inspect               run the detectors over JSONL on stdin (or --text)
 
 Run 'veil <command> --help' for a command's options.`;
@@ -60,6 +62,14 @@ export async function main(argv: string[]): Promise<number> {
       // The same secret the gateway signs checkpoints with, so verify checks the signatures too.
       const cfg = loadConfig({ file: configFile });
       return runAudit(rest, { dbPath: cfg.db, auditSecret: gatewaySecret(cfg), ...io });
+    }
+    case 'policy': {
+      const { runPolicy } = await import('./policy.ts');
+      return runPolicy(rest, { dbPath: rest.includes('--help') ? '' : dbPath(), ...io });
+    }
+    case 'admin': {
+      const { runAdmin } = await import('./admin.ts');
+      return runAdmin(rest, { dbPath: rest.includes('--help') ? '' : dbPath(), ...io });
     }
     case 'inspect': {
       const { runInspect } = await import('./inspect.ts');

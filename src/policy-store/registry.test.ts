@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import { PolicyLoadError } from '../config/policy-load.ts';
+import { openDatabase } from '../db/open.node.ts';
+import { createPolicyRegistry, importPolicySources } from './registry.ts';
+import { createSqlitePolicyStore } from './sqlite.node.ts';
+
+const BASE = 'id: base\nrules:\n  EMAIL: { action: redact }\n';
+const TEAM = 'id: team\nextends: base\nrules:\n  PHONE: { action: block }\n';
+
+async function setup() {
+  const db = openDatabase(':memory:');
+  const store = createSqlitePolicyStore(db);
+  await importPolicySources(store, [{ file: 'base.yaml', text: BASE }, { file: 'team.yaml', text: TEAM }], 'import');
+  const registry = await createPolicyRegistry(store, { defaultPolicy: 'base' });
+  return { db, store, registry };
+}
+
+const key = (over: { policyId?: string | null; team?: string } = {}) => ({ policyId: null, team: 't', ...over });
+
+describe('policy registry', () => {
+  it('imports files once: unchanged files make no new version, a changed file does', async () => {
+    const { store } = await setup();
+    expect(await importPolicySources(store, [{ file: 'base.yaml', text: BASE }])).toEqual([]);
+    expect(await importPolicySources(store, [{ file: 'base.yaml', text: BASE + '# note\n' }])).toEqual(['base']);
+    expect((await store.history('base')).map((h) => h.version)).toEqual([2, 1]);
+  });
+
+  it('import is all or nothing, naming file, line and field', async () => {
+    const { store } = await setup();
+    const bad = importPolicySources(store, [
+      { file: 'base.yaml', text: BASE.replace('redact', 'block') },
+      { file: 'broken.yaml', text: 'id: broken\nrules:\n  NOPE_X: { action: block }\n' },
+    ]);
+    await expect(bad).rejects.toBeInstanceOf(PolicyLoadError);
+    await expect(bad).rejects.toThrow(/broken\.yaml:3: rules\.NOPE_X/);
+    expect((await store.get('base'))!.version).toBe(1);
+    expect(await store.get('broken')).toBeNull();
+  });
+
+  it('resolves key policy, then team binding, then the organisation default', async () => {
+    const { registry } = await setup();
+    expect(registry.forKey(key())!.doc.id).toBe('base');
+    expect(registry.forKey(key({ policyId: 'team' }))!.doc.id).toBe('team');
+    expect(await registry.setTeam('t', 'team')).toBe(true);
+    expect(registry.forKey(key())!.doc.id).toBe('team');
+    expect(registry.forKey(key({ team: 'other' }))!.doc.id).toBe('base');
+    expect(await registry.setDefault('team')).toBe(true);
+    expect(registry.forKey(key({ team: 'other' }))!.doc.id).toBe('team');
+    expect(await registry.setDefault('ghost')).toBe(false);
+    expect(await registry.setTeam('t', 'ghost')).toBe(false);
+  });
+
+  it('a saved base reaches the policy that extends it, with new version numbers, without reload', async () => {
+    const { registry } = await setup();
+    const before = registry.get('team')!;
+    expect(before.doc.rules.EMAIL!.action).toBe('redact');
+    const r = await registry.save({ source: BASE.replace('redact', 'local'), author: 'a', message: 'm', mode: { update: 'base' } });
+    expect(r.kind).toBe('saved');
+    expect(registry.get('base')!.version).toBe(2);
+    const after = registry.get('team')!;
+    expect(after.doc.rules.EMAIL!.action).toBe('local');
+    expect(after.version).toBe(1); // its own text did not change
+    expect(after.hash).not.toBe(before.hash); // but the resolved policy did
+  });
+
+  it('refuses invalid saves (and cycles through extends) without touching the set in force', async () => {
+    const { registry, store } = await setup();
+    const inForce = registry.get('base');
+    const bad = await registry.save({ source: BASE.replace('id: base', 'id: base\nextends: team'), author: 'a', message: '', mode: { update: 'base' } });
+    expect(bad.kind).toBe('invalid');
+    expect(bad.kind === 'invalid' && bad.errors[0]!.message).toContain('cycle');
+    expect(registry.get('base')).toBe(inForce);
+    expect((await store.history('base')).length).toBe(1);
+    expect((await registry.save({ source: BASE, author: 'a', message: '', mode: { create: true } })).kind).toBe('conflict');
+    expect((await registry.save({ source: 'id: nope\n', author: 'a', message: '', mode: { update: 'nope' } })).kind).toBe('not_found');
+    expect((await registry.save({ source: BASE, author: 'a', message: '', mode: { update: 'team' } })).kind).toBe('conflict');
+  });
+
+  it('serializes concurrent saves: every one gets its own version', async () => {
+    const { registry, store } = await setup();
+    const saves = await Promise.all(
+      Array.from({ length: 5 }, (_, i) => registry.save({ source: `${BASE}# ${i}\n`, author: 'a', message: String(i), mode: { update: 'base' } })),
+    );
+    expect(saves.map((s) => s.kind === 'saved' && s.version.version).sort()).toEqual([2, 3, 4, 5, 6]);
+    expect(registry.get('base')!.version).toBe(6);
+    expect((await store.get('base'))!.source).toBe(`${BASE}# 4\n`);
+  });
+
+  it('rollback makes a new version equal to the old one', async () => {
+    const { registry } = await setup();
+    await registry.save({ source: BASE.replace('redact', 'block'), author: 'a', message: '', mode: { update: 'base' } });
+    const r = await registry.rollback('base', 1, 'b', '');
+    expect(r.kind === 'saved' && r.version).toMatchObject({ version: 3, message: 'rollback to version 1', author: 'b' });
+    expect(registry.get('base')!.doc.rules.EMAIL!.action).toBe('redact');
+    expect((await registry.rollback('base', 99, 'b', '')).kind).toBe('not_found');
+  });
+});
