@@ -7,7 +7,7 @@
  */
 import type { Hono } from 'hono';
 import { z } from 'zod';
-import { csvField, csvHeader, toCsvLine, toJsonLine, type ExportFormat } from '../audit/export.ts';
+import { csvHeader, toCsvLine, toJsonLine, type ExportFormat } from '../audit/export.ts';
 import type { StoredAuditRecord } from '../audit/types.ts';
 import { sha256Hex } from '../util/hash.ts';
 import { VeilError } from '../util/errors.ts';
@@ -67,16 +67,6 @@ function view(r: StoredAuditRecord) {
   return { ...r, policyVersion: r.policyVersion ?? null, detail: r.detail ?? null };
 }
 
-// The shared export formats, plus the two columns migration 0002 added, appended at the end so
-// the shared column order stays a prefix of this one.
-const csvHeaderFull = () => csvHeader().replace(/\r\n$/, ',policy_version,detail\r\n');
-const csvLineFull = (r: StoredAuditRecord) =>
-  toCsvLine(r, { excelSafe: true }).replace(/\r\n$/, `,${csvField(r.policyVersion ?? null)},${csvField(r.detail ?? null, { excelSafe: true })}\r\n`);
-const jsonLineFull = (r: StoredAuditRecord) => {
-  const base = toJsonLine(r);
-  return base.slice(0, -2) + `,"policyVersion":${JSON.stringify(r.policyVersion ?? null)},"detail":${JSON.stringify(r.detail ?? null)}}\n`;
-};
-
 /** A byte stream of the export, reading one page per pull. */
 export function exportStream(reader: AuditReader, filter: AuditFilter, format: ExportFormat): ReadableStream<Uint8Array> {
   const enc = new TextEncoder();
@@ -88,12 +78,12 @@ export function exportStream(reader: AuditReader, filter: AuditFilter, format: E
       async pull(ctl) {
         if (!started) {
           started = true;
-          if (format === 'csv') ctl.enqueue(enc.encode(csvHeaderFull()));
+          if (format === 'csv') ctl.enqueue(enc.encode(csvHeader()));
         }
         if (done) return ctl.close();
         const page = await reader.list(filter, { cursor, limit: EXPORT_PAGE, order: 'asc' });
         let chunk = '';
-        for (const r of page.data) chunk += format === 'csv' ? csvLineFull(r) : jsonLineFull(r);
+        for (const r of page.data) chunk += format === 'csv' ? toCsvLine(r, { excelSafe: true }) : toJsonLine(r);
         if (chunk) ctl.enqueue(enc.encode(chunk));
         if (page.nextCursor === null) {
           done = true;

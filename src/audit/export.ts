@@ -37,6 +37,9 @@ export const CSV_COLUMNS = [
   ['total_ms', 'totalMs'],
   ['prev_hash', 'prevHash'],
   ['hash', 'hash'],
+  // Added by migration 0002; kept last so earlier exports stay a prefix of this column order.
+  ['policy_version', 'policyVersion'],
+  ['detail', 'detail'],
 ] as const satisfies readonly (readonly [string, keyof StoredAuditRecord])[];
 
 export interface CsvOptions {
@@ -97,6 +100,8 @@ export function toJsonLine(r: StoredAuditRecord): string {
       totalMs: r.totalMs,
       prevHash: r.prevHash,
       hash: r.hash,
+      policyVersion: r.policyVersion ?? null,
+      detail: r.detail ?? null,
     }) + '\n'
   );
 }
