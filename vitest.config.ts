@@ -1,11 +1,27 @@
+/**
+ * @module vitest.config
+ * `npm test`: one `vitest run` over both runtimes — the Node project (everything outside
+ * test/worker) and the Workers project (test/worker/**, inside workerd; vitest.workers.config.ts).
+ * The summary reporter prints the single `N passed, N failed, N skipped` line last.
+ */
 import { defineConfig } from 'vitest/config';
+import { workersProject } from './vitest.workers.config.ts';
 
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-    exclude: ['test/worker/**', 'node_modules/**'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     reporters: ['default', './test/support/summary-reporter.ts'],
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'node',
+          include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+          exclude: ['test/worker/**', 'node_modules/**'],
+        },
+      },
+      workersProject,
+    ],
   },
 });
