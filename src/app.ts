@@ -14,9 +14,12 @@ import type { LoadedPolicy } from './config/policy-load.ts';
 import { DIALECT_ROUTES } from './dialects/index.ts';
 import { openaiChat, renderOpenAIError } from './dialects/openai-chat/index.ts';
 import type { Dialect } from './dialects/types.ts';
+import { createAdminApi, type AdminDeps } from './admin/index.ts';
+import { createConsole } from './console/index.tsx';
 import { auditRequests } from './http/audit-middleware.ts';
 import { requireGatewayKey } from './http/auth.ts';
 import { readJsonBody } from './http/body.ts';
+import { createRateLimiter, modelAllowed } from './http/key-limits.ts';
 import type { VeilEnv } from './http/env.ts';
 import { listModels } from './http/routes/models.ts';
 import type { GatewayKey, KeyStore } from './keys/types.ts';
@@ -28,7 +31,7 @@ import { silentLogger, type Logger } from './util/log.ts';
 
 export interface PolicyResolver {
   /** The policy in force for this key (its own, else its team's, else the organisation default). */
-  forKey(key: GatewayKey): LoadedPolicy | undefined;
+  forKey(key: GatewayKey): (LoadedPolicy & { version?: number | null }) | undefined;
   ids(): string[];
 }
 
@@ -43,6 +46,8 @@ export interface AppDeps {
   log?: Logger;
   now?: () => number;
   version?: string;
+  /** The admin API (`/admin/api`, docs/admin-api.md); absent = not served. */
+  admin?: AdminDeps;
 }
 
 export function createApp(deps: AppDeps): Hono<VeilEnv> {
@@ -50,6 +55,7 @@ export function createApp(deps: AppDeps): Hono<VeilEnv> {
   const now = deps.now ?? (() => performance.now());
   const app = new Hono<VeilEnv>();
   const pseudonymizers = new Map<string, Promise<Pseudonymizer>>();
+  const limiter = createRateLimiter();
   const pipelineDeps = {
     routes: deps.routes,
     pseudonymizer: (scope: string) => {
@@ -73,6 +79,13 @@ export function createApp(deps: AppDeps): Hono<VeilEnv> {
   );
 
   app.use('/v1/*', auditRequests(deps.audit, log, now));
+  // Before auth, so that even a 401 comes back in the client's own error shape.
+  for (const { path, dialect } of DIALECT_ROUTES) {
+    app.use(path, async (c, next) => {
+      c.set('dialect', dialect);
+      await next();
+    });
+  }
   app.use('/v1/*', requireGatewayKey(deps.keys));
 
   app.get('/v1/models', (c) => c.json(listModels(deps.routes, Math.floor(Date.now() / 1000))));
@@ -80,10 +93,19 @@ export function createApp(deps: AppDeps): Hono<VeilEnv> {
   const modelRoute = (dialect: Dialect) => async (c: import('hono').Context<VeilEnv>) => {
     c.set('dialect', dialect);
     const key = c.get('key');
+    if (key.rateLimitRpm) {
+      const r = limiter.take(key.id, key.rateLimitRpm);
+      if (!r.ok) throw new VeilError('rate_limited', `This key is limited to ${key.rateLimitRpm} requests per minute; retry in ${r.retryAfterSec} s.`, { retryAfter: r.retryAfterSec });
+    }
     const policy = deps.policies.forKey(key);
     if (!policy) throw new VeilError('internal_error', `The policy bound to this key is not loaded.`);
-    c.get('audit').set({ policyId: policy.doc.id, policyHash: policy.hash });
+    c.get('audit').set({ policyId: policy.doc.id, policyHash: policy.hash, policyVersion: policy.version ?? null });
     const body = await readJsonBody(c.req.raw, deps.limits.maxBodyBytes);
+    const model = typeof (body as { model?: unknown } | null)?.model === 'string' ? (body as { model: string }).model : null;
+    if (model !== null && !modelAllowed(key, model)) {
+      c.get('audit').set({ model: model.slice(0, 200) });
+      throw new VeilError('model_not_allowed', `This key may not use the model '${model.slice(0, 100)}'.`);
+    }
     return runPipeline(dialect, body, {
       requestId: c.get('requestId'),
       key,
@@ -91,10 +113,14 @@ export function createApp(deps: AppDeps): Hono<VeilEnv> {
       clientSignal: c.req.raw.signal,
       audit: c.get('audit'),
       headers: c.get('veilHeaders'),
+      clientHeaders: c.req.raw.headers,
     }, pipelineDeps);
   };
 
   for (const { path, dialect } of DIALECT_ROUTES) app.post(path, modelRoute(dialect));
+
+  if (deps.admin) app.route('/admin/api', createAdminApi(deps.admin));
+  if (deps.admin) app.route('/admin', createConsole());
 
   app.notFound((c) => {
     const err = new VeilError('not_found', `No route for ${c.req.method} ${c.req.path.slice(0, 200)}.`);
