@@ -4,6 +4,7 @@
  * They never throw for any input and never keep the matched value anywhere but in the
  * offsets they return (the value itself is only ever read by the transform stage).
  */
+import type { TextScan } from './text-scan.ts';
 
 /** One sensitive span. Offsets are JavaScript string indices (UTF-16 code units), end exclusive. */
 export interface Finding {
@@ -20,6 +21,12 @@ export interface Finding {
 export interface DetectContext {
   /** Company dictionaries and custom patterns come from the policy; built-in detectors ignore this. */
   readonly policyId?: string;
+  /**
+   * Work shared by all detectors on this text (lower-cased copy, number clusters), computed
+   * lazily once per `inspect` call by the engine. Absent when a detector is called on its own;
+   * detectors then build their own with `scanOf(text, ctx)`.
+   */
+  readonly scan?: TextScan;
 }
 
 export interface Detector {

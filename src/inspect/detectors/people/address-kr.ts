@@ -9,6 +9,7 @@
  * or the lot number must look like one (a hyphenated pair or 번지).
  */
 import type { Detector, Finding } from '../../types.ts';
+import { scanNearAnchors, type AnchoredScan } from './anchored-scan.ts';
 
 const SIDO =
   '서울특별시|서울시|서울|부산광역시|부산시|부산|대구광역시|대구시|대구|인천광역시|인천시|인천|광주광역시|광주시|광주|' +
@@ -32,7 +33,27 @@ const LOT_ADDRESS = `(?<![가-힣])${REGION}(?:${DONG}${S1}){1,2}${LOT_NO}${DETA
 // Without a region, only an unmistakable lot number counts: 역삼동 123-45, 역삼동 737번지.
 const BARE_LOT = `(?<![가-힣0-9])${DONG}${S1}(?:산${S})?\\d{1,5}(?:-\\d{1,5}(?:번지)?|번지)(?![0-9-])`;
 
-const PATTERN = new RegExp(`(${ROAD_ADDRESS})|(${LOT_ADDRESS})|(${BARE_LOT})`, 'g');
+const PATTERN = new RegExp(`(${ROAD_ADDRESS})|(${LOT_ADDRESS})|(${BARE_LOT})`, 'y');
+
+const isHangul = (c: number): boolean => c >= 0xac00 && c <= 0xd7a3;
+const isDigit = (c: number): boolean => c >= 48 && c <= 57;
+
+/**
+ * Every form ends its road or dong name with one of these syllables followed by the number
+ * (spaces and 산 between allowed). The longest region + 읍/면 + road before that syllable is 48
+ * characters; 64 leaves margin.
+ */
+const SCAN: AnchoredScan = {
+  anchor: /[로길동읍면리가][^\S\r\n]{0,2}(?:산[^\S\r\n]{0,2})?\d/g,
+  before: 64,
+  // Road and lot forms start at a Hangul word; the bare lot form may start with a digit (`3동`).
+  canStart(text, at) {
+    const c = text.charCodeAt(at);
+    const prev = at > 0 ? text.charCodeAt(at - 1) : 0;
+    return (isHangul(c) && !isHangul(prev)) || (isDigit(c) && !isHangul(prev) && !isDigit(prev));
+  },
+  sticky: PATTERN,
+};
 
 export const addressKr: Detector = {
   id: 'address.kr',
@@ -40,11 +61,10 @@ export const addressKr: Detector = {
   detect(text: string): Finding[] {
     const out: Finding[] = [];
     try {
-      const re = new RegExp(PATTERN);
-      for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+      scanNearAnchors(text, SCAN, (m) => {
         const score = m[1] !== undefined ? 0.85 : m[2] !== undefined ? 0.8 : 0.6;
         out.push({ type: 'ADDRESS', start: m.index, end: m.index + m[0].length, score, detector: 'address.kr' });
-      }
+      });
     } catch {
       // Never throw: a detector failing must not fail the request.
     }

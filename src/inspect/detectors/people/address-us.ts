@@ -9,6 +9,7 @@
  * "Koskikatu 25") are mostly missed; measured numbers are in the final report.
  */
 import type { Detector, Finding } from '../../types.ts';
+import { scanNearAnchors, type AnchoredScan } from './anchored-scan.ts';
 
 const SUFFIX =
   'Street|St|Avenue|Ave|Av|Boulevard|Blvd|Road|Rd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl|Terrace|Ter|Parkway|Pkwy|' +
@@ -32,7 +33,28 @@ const CITY_STATE_ZIP =
   `(?:,?[^\\S\\r\\n]{0,3}\\r?\\n?[^\\S\\r\\n]{0,3}[A-Z][A-Za-z.'’-]{1,24}(?:${SP}[A-Z][A-Za-z.'’-]{1,24}){0,2},?${SP}(?:${STATES})(?:${SP}\\d{5}(?:-\\d{4})?)?(?![A-Za-z0-9]))?`;
 const PO_BOX = `(?<![\\w])P\\.?[^\\S\\r\\n]?O\\.?${SP}Box${SP}\\d{1,6}`;
 
-const PATTERN = new RegExp(`(?:${STREET}|${PO_BOX})${UNIT}${CITY_STATE_ZIP}`, 'g');
+const PATTERN = new RegExp(`(?:${STREET}|${PO_BOX})${UNIT}${CITY_STATE_ZIP}`, 'y');
+const FULL_STATE = new RegExp(`\\b(?:${STATES})$`);
+
+const isWord = (c: number): boolean =>
+  (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+
+/**
+ * A street address holds its suffix after a space; a PO box holds `Box`. From the start of the
+ * house number to the suffix is at most 136 characters (number, direction, four 25-character
+ * words and their spaces); 140 leaves margin.
+ */
+const SCAN: AnchoredScan = {
+  anchor: new RegExp(`[^\\S\\r\\n](?:${SUFFIX})(?![A-Za-z])|Box`, 'g'),
+  before: 140,
+  canStart(text, at) {
+    const c = text.charCodeAt(at);
+    const prev = at > 0 ? text.charCodeAt(at - 1) : 0;
+    if (c >= 48 && c <= 57) return !isWord(prev) && prev !== 45; // (?<![\w-])\d
+    return c === 80 && !isWord(prev); // (?<![\w])P
+  },
+  sticky: PATTERN,
+};
 
 export const addressUs: Detector = {
   id: 'address.us',
@@ -40,15 +62,14 @@ export const addressUs: Detector = {
   detect(text: string): Finding[] {
     const out: Finding[] = [];
     try {
-      const re = new RegExp(PATTERN);
-      for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+      scanNearAnchors(text, SCAN, (m) => {
         let value = m[0];
         // "10 Downing Street." — the full stop ends the sentence, unlike the one in "St.".
         if (/[A-Za-z]{5,}\.$/.test(value)) value = value.slice(0, -1);
         // With a state and ZIP the shape is unmistakable; a bare "12 Main St" is likelier prose.
-        const full = /\b\d{5}(?:-\d{4})?$/.test(value) || new RegExp(`\\b(?:${STATES})$`).test(value);
+        const full = /\b\d{5}(?:-\d{4})?$/.test(value) || FULL_STATE.test(value);
         out.push({ type: 'ADDRESS', start: m.index, end: m.index + value.length, score: full ? 0.85 : 0.6, detector: 'address.us' });
-      }
+      });
     } catch {
       // Never throw: a detector failing must not fail the request.
     }

@@ -43,7 +43,9 @@ const CUES: readonly Cue[] = [
   },
   { re: new RegExp(String.raw`\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Mister|Doctor|Professor)\.?${SP}${CAP_NAME}`, 'gu'), score: 0.85 },
   {
-    re: new RegExp(String.raw`(?:^|[\n.!?>]\s{0,3}|\b)(?:Dear|Hi|Hello|Hey|Greetings|Good morning|Good afternoon|Good evening)${SP}${CAP_NAME}(?=\s{0,3}[,!:\n]|$)`, 'gmu'),
+    // Only the name's end is used, so `\b` before the greeting stands for "line start or after
+    // punctuation" too: both imply a word boundary there.
+    re: new RegExp(String.raw`\b(?:Dear|Hi|Hello|Hey|Greetings|Good morning|Good afternoon|Good evening)${SP}${CAP_NAME}(?=\s{0,3}[,!:\n]|$)`, 'gmu'),
     score: 0.75,
   },
   {
@@ -55,6 +57,48 @@ const CUES: readonly Cue[] = [
   },
 ];
 
+/**
+ * Each cue regex opens with `\b` and an alternation of cue words, which the regex engine cannot
+ * skip ahead for, and its `\p{Lu}` classes need the slow `u` mode. So a plain alternation of the
+ * cue words (`finder`, no `\b`, no `u`) finds where a cue can begin in one native pass, and the
+ * full cue regex runs anchored there: the same matches as a global scan, in the same order.
+ */
+interface CueScan extends Cue { readonly finder: RegExp; readonly sticky: RegExp }
+
+const CUE_SCANS: readonly CueScan[] = CUES.map((cue) => {
+  // The cue-word alternation: the regex source after its leading `\b`, up to the group's end.
+  const src = cue.re.source;
+  if (!src.startsWith('\\b(?:')) throw new Error('cue regexes must open with \\b(?:…)');
+  let depth = 0;
+  let i = 2;
+  for (; i < src.length; i++) {
+    const c = src[i];
+    if (c === '\\') { i++; continue; }
+    if (c === '(') depth++;
+    else if (c === ')' && --depth === 0) break;
+  }
+  return { ...cue, finder: new RegExp(src.slice(2, i + 1), 'g'), sticky: new RegExp(src, cue.re.flags.replace('g', '') + 'y') };
+});
+
+/** Calls `visit` for each match of the cue, in text order, as `cue.re` scanned globally would. */
+function eachCueMatch(text: string, cue: CueScan, visit: (m: RegExpExecArray) => void): void {
+  const finder = new RegExp(cue.finder);
+  const re = cue.sticky;
+  let floor = 0;
+  for (let h = finder.exec(text); h !== null; h = finder.exec(text)) {
+    const p = h.index;
+    finder.lastIndex = p + 1; // alternatives may overlap: try every position a cue word starts
+    if (p < floor) continue;
+    re.lastIndex = p;
+    const m = re.exec(text);
+    if (m === null || m[0].length === 0) continue;
+    visit(m);
+    floor = m.index + m[0].length;
+    if (finder.lastIndex < floor) finder.lastIndex = floor;
+  }
+  re.lastIndex = 0;
+}
+
 // Weakest cue: a known given name followed by a capitalised surname ("… directed by Laura Carvalho").
 const GIVEN_THEN_SURNAME = new RegExp(
   String.raw`(?<![\p{L}\p{M}'’-])(\p{Lu}[\p{Ll}\p{M}'’-]{1,20})${SP}((?:${INITIAL}${SP})?\p{Lu}[\p{L}\p{M}'’-]{1,30})`,
@@ -62,6 +106,34 @@ const GIVEN_THEN_SURNAME = new RegExp(
 );
 
 const SINGLE_GIVEN = /(?<![\p{L}\p{M}'’-])\p{Lu}[\p{Ll}\p{M}]{2,20}(?![\p{L}\p{M}'’-])/gu;
+
+/**
+ * Where a known given name starts, in its capitalised form: the only places the two given-name
+ * rules can accept a match (the exotic Kelvin sign, which lower-cases to `k`, is not looked for).
+ * Scanning with `\p{Lu}` for every capitalised word cost more than all other detectors together;
+ * this plain alternation is one native pass, and the exact rules then run anchored at its hits.
+ */
+const GIVEN_START = new RegExp(
+  [...GIVEN_NAMES]
+    .map((n) => n.charAt(0).toUpperCase() + n.slice(1))
+    .sort((a, b) => b.length - a.length)
+    .map((n) => n.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&'))
+    .join('|'),
+  'g',
+);
+const GIVEN_THEN_SURNAME_AT = new RegExp(GIVEN_THEN_SURNAME.source, 'uy');
+const SINGLE_GIVEN_AT = new RegExp(SINGLE_GIVEN.source, 'uy');
+
+/** Start positions of given-name candidates, ascending. */
+function givenNameStarts(text: string): number[] {
+  const out: number[] = [];
+  const re = new RegExp(GIVEN_START);
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    out.push(m.index);
+    re.lastIndex = m.index + 1;
+  }
+  return out;
+}
 
 const INITIAL_RE = /^\p{Lu}\.$/u;
 const CAPS_RE = /^[\p{Lu}\p{M}'’-]{2,}$/u;
@@ -127,33 +199,43 @@ export const personEn: Detector = {
       out.push({ type: 'PERSON', start: s, end: e, score, detector: 'person.en' });
     };
     try {
-      for (const cue of CUES) {
-        const re = new RegExp(cue.re);
-        for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+      for (const cue of CUE_SCANS) {
+        eachCueMatch(text, cue, (m) => {
           const name = m[1] ?? '';
           const end = m.index + m[0].length;
           const start = end - name.length;
           const span = trimName(text, start, end, cue.lowerOk === true);
           if (span) add(span[0], span[1], cue.score);
-        }
+        });
       }
-      const re = new RegExp(GIVEN_THEN_SURNAME);
-      for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+      // Both given-name rules run anchored at the given-name candidates only, in text order and
+      // past each match as a global scan would (see GIVEN_START).
+      const starts = givenNameStarts(text);
+      const re = GIVEN_THEN_SURNAME_AT;
+      let floor = 0;
+      for (const p of starts) {
+        if (p < floor) continue;
+        re.lastIndex = p;
+        const m = re.exec(text);
+        if (m === null) continue;
         const given = m[1] ?? '';
         if (!GIVEN_NAMES.has(given.toLowerCase())) {
           // Not a known given name: retry from the surname, which may itself start a name.
-          re.lastIndex = m.index + given.length;
+          floor = m.index + given.length;
           continue;
         }
+        floor = m.index + m[0].length;
         const surname = (m[2] ?? '').replace(/^\p{Lu}\.\s+/u, '');
         if (NOT_NAME_WORDS.has(surname.toLowerCase()) || NOT_SURNAMES.has(surname.toLowerCase())) continue;
         add(m.index, m.index + m[0].length, 0.5);
       }
       // Weakest of all: a known given name on its own ("Why is Katrine so…"), score 0.4 so a
       // policy can keep it out with its minimum score.
-      const single = new RegExp(SINGLE_GIVEN);
-      for (let m = single.exec(text); m !== null; m = single.exec(text)) {
-        if (GIVEN_NAMES.has(m[0].toLowerCase())) add(m.index, m.index + m[0].length, 0.4);
+      const single = SINGLE_GIVEN_AT;
+      for (const p of starts) {
+        single.lastIndex = p;
+        const m = single.exec(text);
+        if (m !== null && GIVEN_NAMES.has(m[0].toLowerCase())) add(m.index, m.index + m[0].length, 0.4);
       }
     } catch {
       // Never throw: a detector failing must not fail the request.

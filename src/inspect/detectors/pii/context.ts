@@ -33,32 +33,6 @@ export function hasContext(
 export const CONTEXT_BOOST = 0.35;
 
 /**
- * Character ranges `[from, to)` that start at an occurrence of one of `words` (lower-case) and
- * reach `after` characters past it, merged and sorted. Context-gated detectors scan only these
- * ranges, so a long prompt with one "계좌" costs one short scan instead of a full one.
- */
-export function windowsAfterWords(text: string, words: readonly string[], after: number): [number, number][] {
-  const lower = text.toLowerCase();
-  const starts: [number, number][] = [];
-  for (const w of words) {
-    if (w.length === 0) continue;
-    let i = lower.indexOf(w);
-    while (i >= 0) {
-      starts.push([i, Math.min(text.length, i + w.length + after)]);
-      i = lower.indexOf(w, i + w.length);
-    }
-  }
-  starts.sort((a, b) => a[0] - b[0]);
-  const merged: [number, number][] = [];
-  for (const r of starts) {
-    const last = merged[merged.length - 1];
-    if (last && r[0] <= last[1]) last[1] = Math.max(last[1], r[1]);
-    else merged.push([r[0], r[1]]);
-  }
-  return merged;
-}
-
-/**
  * Like `hasContext` looking only before the value, but the word must be the value's own label:
  * the window is cut after the last digit that precedes the value, so in
  * "휴대폰 010-1234-5678, 사업자 2447607690" the word 휴대폰 belongs to the first number only.

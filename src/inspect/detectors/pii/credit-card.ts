@@ -10,10 +10,11 @@
  * A card word nearby adds 0.35; an order/invoice/tracking label right before an unformatted
  * number takes 0.5 off (10% of random digit strings pass Luhn).
  */
-import type { Detector, Finding } from '../../types.ts';
+import type { DetectContext, Detector, Finding } from '../../types.ts';
+import { scanNumbers } from '../../text-scan.ts';
 import { luhnValid } from './checksums.ts';
 import { CONTEXT_BOOST, hasContext, hasOwnContext } from './context.ts';
-import { codeAt, finding, isDigit, isWordChar, scanAll } from './scan.ts';
+import { codeAt, finding, isDigit, isWordChar } from './scan.ts';
 
 const ID = 'credit_card';
 const TYPE = 'CREDIT_CARD';
@@ -87,9 +88,9 @@ function scoreCard(groups: readonly string[], text: string, start: number, end: 
 export const creditCardDetector: Detector = {
   id: ID,
   types: [TYPE],
-  detect(text: string): Finding[] {
+  detect(text: string, ctx?: DetectContext): Finding[] {
     const out: Finding[] = [];
-    scanAll(CANDIDATE, text, (m) => {
+    scanNumbers(CANDIDATE, text, ctx, { digits: 12 }, (m) => {
       const start = m.index;
       const before = codeAt(text, start - 1);
       if (isWordChar(before) || ((before === 45 || before === 46) && isWordChar(codeAt(text, start - 2)))) {

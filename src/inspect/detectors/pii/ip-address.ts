@@ -9,9 +9,10 @@
  * the eight groups IPv6 needs without `::`; C++/Rust paths (`Vec::new`) because a compressed
  * address needs a digit in one of its groups when it has fewer than three.
  */
-import type { Detector, Finding } from '../../types.ts';
+import type { DetectContext, Detector, Finding } from '../../types.ts';
+import { scanNumbers } from '../../text-scan.ts';
 import { CONTEXT_BOOST, hasContext } from './context.ts';
-import { codeAt, finding, isWordChar, scanAll } from './scan.ts';
+import { codeAt, finding, isWordChar } from './scan.ts';
 
 const ID = 'ip_address';
 const TYPE = 'IP_ADDRESS';
@@ -81,9 +82,9 @@ function versionBefore(text: string, start: number): boolean {
 export const ipAddressDetector: Detector = {
   id: ID,
   types: [TYPE],
-  detect(text: string): Finding[] {
+  detect(text: string, ctx?: DetectContext): Finding[] {
     const out: Finding[] = [];
-    scanAll(V4, text, (m) => {
+    scanNumbers(V4, text, ctx, { digits: 4, dots: 3 }, (m) => {
       const start = m.index;
       const end = start + m[0].length;
       const before = codeAt(text, start - 1);

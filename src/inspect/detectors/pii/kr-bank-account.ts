@@ -11,9 +11,10 @@
  * PHONE finding (0.8 beats 0.7); after `계좌` it is reported as an account (평생계좌 use phone
  * numbers as account numbers).
  */
-import type { Detector, Finding } from '../../types.ts';
-import { hasOwnContext, windowsAfterWords } from './context.ts';
-import { finding, gluedToNeighbour, scanRanges } from './scan.ts';
+import type { DetectContext, Detector, Finding } from '../../types.ts';
+import { scanNumbers } from '../../text-scan.ts';
+import { hasOwnContext } from './context.ts';
+import { finding, gluedToNeighbour } from './scan.ts';
 
 const ID = 'kr_bank_account';
 const TYPE = 'KR_BANK_ACCOUNT';
@@ -28,31 +29,17 @@ const BANK_NAMES = [
  */
 const SHORT_BANK_NAMES = ['국민', '우리', '하나', '기업', '산업', '제일', '부산', '대구', '경남', '광주', '전북', '제주', 'kb', '토스'];
 const SHORT_WINDOW = 4;
-const LONG_WORDS = [...ACCOUNT_WORDS, ...BANK_NAMES];
-const GATE_WORDS = [...LONG_WORDS, ...SHORT_BANK_NAMES];
 const CANDIDATE = /\d{2,14}(?:[- ]\d{2,8}){0,4}/g;
 const WINDOW = 24;
-
-/** Where an account may start: after a long gate word (24 chars) or a short bank name (4). */
-function gateWindows(text: string): [number, number][] {
-  const all = [...windowsAfterWords(text, LONG_WORDS, WINDOW), ...windowsAfterWords(text, SHORT_BANK_NAMES, SHORT_WINDOW)];
-  all.sort((a, b) => a[0] - b[0]);
-  const merged: [number, number][] = [];
-  for (const r of all) {
-    const last = merged[merged.length - 1];
-    if (last && r[0] <= last[1]) last[1] = Math.max(last[1], r[1]);
-    else merged.push(r);
-  }
-  return merged;
-}
 
 export const krBankAccountDetector: Detector = {
   id: ID,
   types: [TYPE],
-  keywords: GATE_WORDS,
-  detect(text: string): Finding[] {
+  detect(text: string, ctx?: DetectContext): Finding[] {
     const out: Finding[] = [];
-    scanRanges(CANDIDATE, text, gateWindows(text), (m) => {
+    // No keyword prefilter: each ten-digit candidate is checked for its own bank or account word
+    // (`hasOwnContext` below), cheaper than finding every occurrence of forty words first.
+    const visit = (m: RegExpExecArray): number => {
       const start = m.index;
       const end = start + m[0].length;
       if (gluedToNeighbour(text, start, end)) return start + 1;
@@ -67,7 +54,8 @@ export const krBankAccountDetector: Detector = {
       if (score === 0) return start + 1;
       out.push(finding(TYPE, start, end, score, ID));
       return end;
-    });
+    };
+    scanNumbers(CANDIDATE, text, ctx, { digits: 10 }, visit);
     return out;
   },
 };

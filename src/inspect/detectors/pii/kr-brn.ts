@@ -7,10 +7,11 @@
  * Scores: dashed and valid 0.8; space-separated and valid 0.5; unseparated ten-digit runs are
  * reported only with context. Context adds 0.35.
  */
-import type { Detector, Finding } from '../../types.ts';
+import type { DetectContext, Detector, Finding } from '../../types.ts';
+import { scanNumbers } from '../../text-scan.ts';
 import { brnChecksumValid } from './checksums.ts';
 import { CONTEXT_BOOST, hasOwnContext } from './context.ts';
-import { finding, gluedToNeighbour, scanAll } from './scan.ts';
+import { finding, gluedToNeighbour } from './scan.ts';
 
 const ID = 'kr_brn';
 const TYPE = 'KR_BRN';
@@ -20,9 +21,9 @@ const CANDIDATE = /\d{3}([- ]?)\d{2}\1\d{5}/g;
 export const krBrnDetector: Detector = {
   id: ID,
   types: [TYPE],
-  detect(text: string): Finding[] {
+  detect(text: string, ctx?: DetectContext): Finding[] {
     const out: Finding[] = [];
-    scanAll(CANDIDATE, text, (m) => {
+    scanNumbers(CANDIDATE, text, ctx, { digits: 10 }, (m) => {
       const start = m.index;
       const end = start + m[0].length;
       if (gluedToNeighbour(text, start, end)) return start + 1;

@@ -6,7 +6,7 @@
  * with a separator (0.4 without), and one that could also be an RRN/FRN scores 0.3, leaving it
  * to the person detectors under a default policy.
  */
-import type { Detector, Finding } from '../../types.ts';
+import type { DetectContext, Detector, Finding } from '../../types.ts';
 import { analyse, scanId13 } from './kr-id13.ts';
 import { finding } from './scan.ts';
 
@@ -16,9 +16,9 @@ const TYPE = 'KR_CRN';
 export const krCrnDetector: Detector = {
   id: ID,
   types: [TYPE],
-  detect(text: string): Finding[] {
+  detect(text: string, ctx?: DetectContext): Finding[] {
     const out: Finding[] = [];
-    for (const id of scanId13(text)) {
+    for (const id of scanId13(text, ctx)) {
       const r = analyse(text, id);
       if (!r.crnChecksum) continue;
       let score: number;

@@ -4,7 +4,7 @@
  * digit variant ((11 − sum mod 11) mod 10 + 2) mod 10 is a booster only, as for RRNs. Scores
  * mirror `kr-rrn`; `외국인`/`FRN` nearby adds 0.35.
  */
-import type { Detector, Finding } from '../../types.ts';
+import type { DetectContext, Detector, Finding } from '../../types.ts';
 import { CONTEXT_BOOST, hasOwnContext } from './context.ts';
 import { analyse, FRN_CONTEXT, isKoreanBarcode, RRN_CONTEXT, scanId13 } from './kr-id13.ts';
 import { finding } from './scan.ts';
@@ -17,9 +17,9 @@ const CONTEXT = [...FRN_CONTEXT, ...RRN_CONTEXT];
 export const krFrnDetector: Detector = {
   id: ID,
   types: [TYPE],
-  detect(text: string): Finding[] {
+  detect(text: string, ctx?: DetectContext): Finding[] {
     const out: Finding[] = [];
-    for (const id of scanId13(text)) {
+    for (const id of scanId13(text, ctx)) {
       const r = analyse(text, id);
       if (!r.frnShape) continue;
       let score: number;

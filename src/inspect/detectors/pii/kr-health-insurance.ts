@@ -7,9 +7,10 @@
  * reported only with `건강보험`, `보험증`, `건보`, `의료보험` or "health insurance" within 24
  * characters before it (score 0.75).
  */
-import type { Detector, Finding } from '../../types.ts';
-import { hasOwnContext, windowsAfterWords } from './context.ts';
-import { finding, gluedToNeighbour, scanRanges } from './scan.ts';
+import type { DetectContext, Detector, Finding } from '../../types.ts';
+import { scanNumbers } from '../../text-scan.ts';
+import { hasOwnContext } from './context.ts';
+import { finding, gluedToNeighbour } from './scan.ts';
 
 const ID = 'kr_health_insurance';
 const TYPE = 'KR_HEALTH_INSURANCE';
@@ -19,10 +20,12 @@ const CANDIDATE = /\d{1,11}(?:[- ]\d{1,10}){0,2}/g;
 export const krHealthInsuranceDetector: Detector = {
   id: ID,
   types: [TYPE],
-  keywords: CONTEXT,
-  detect(text: string): Finding[] {
+  // No keyword prefilter: these words are cheaper to look for only after a ten-digit number is found.
+  detect(text: string, ctx?: DetectContext): Finding[] {
     const out: Finding[] = [];
-    scanRanges(CANDIDATE, text, windowsAfterWords(text, CONTEXT, 24), (m) => {
+    // Every ten-digit candidate is checked for its own label (`hasOwnContext` below); looking the
+    // words up around each candidate costs less than finding every occurrence of them first.
+    const visit = (m: RegExpExecArray): number => {
       const start = m.index;
       const end = start + m[0].length;
       if (gluedToNeighbour(text, start, end)) return start + 1;
@@ -33,7 +36,8 @@ export const krHealthInsuranceDetector: Detector = {
       if (!hasOwnContext(text, start, CONTEXT, 24)) return start + 1;
       out.push(finding(TYPE, start, end, 0.75, ID));
       return end;
-    });
+    };
+    scanNumbers(CANDIDATE, text, ctx, { digits: 10 }, visit);
     return out;
   },
 };

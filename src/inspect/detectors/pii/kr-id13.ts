@@ -12,7 +12,9 @@
  */
 import { crnChecksumValid, frnChecksumValid, isValidDate, rrnChecksumValid } from './checksums.ts';
 import { hasOwnContext } from './context.ts';
-import { gluedToNeighbour, scanAll } from './scan.ts';
+import { gluedToNeighbour } from './scan.ts';
+import type { DetectContext } from '../../types.ts';
+import { scanNumbers, scanOf } from '../../text-scan.ts';
 
 /** Digits 6 + 7 with a dash, en dash, a space, or nothing between. */
 const ID13 = /\d{6}([-\u2013 ]?)\d{7}/g;
@@ -30,9 +32,14 @@ export interface Id13 {
   separated: boolean;
 }
 
-export function scanId13(text: string): Id13[] {
+/** The thirteen-digit candidates in `text`, found once per text and shared by RRN, FRN and CRN. */
+export function scanId13(text: string, ctx?: DetectContext): readonly Id13[] {
+  return scanOf(text, ctx).cached('kr-id13', () => findId13(text, ctx));
+}
+
+function findId13(text: string, ctx: DetectContext | undefined): Id13[] {
   const out: Id13[] = [];
-  scanAll(ID13, text, (m) => {
+  scanNumbers(ID13, text, ctx, { digits: 13 }, (m) => {
     const start = m.index;
     const end = start + m[0].length;
     if (gluedToNeighbour(text, start, end)) return start + 1;

@@ -8,7 +8,7 @@
  * 0.35 / 0.45, so they need `주민`/`RRN` nearby (+0.35): bare thirteen-digit runs are far more
  * often millisecond timestamps (`1704176055486`) and barcodes than RRNs.
  */
-import type { Detector, Finding } from '../../types.ts';
+import type { DetectContext, Detector, Finding } from '../../types.ts';
 import { CONTEXT_BOOST, hasOwnContext } from './context.ts';
 import { analyse, isKoreanBarcode, RRN_CONTEXT, scanId13 } from './kr-id13.ts';
 import { finding } from './scan.ts';
@@ -19,9 +19,9 @@ const TYPE = 'KR_RRN';
 export const krRrnDetector: Detector = {
   id: ID,
   types: [TYPE],
-  detect(text: string): Finding[] {
+  detect(text: string, ctx?: DetectContext): Finding[] {
     const out: Finding[] = [];
-    for (const id of scanId13(text)) {
+    for (const id of scanId13(text, ctx)) {
       const r = analyse(text, id);
       if (!r.rrnShape) continue;
       let score: number;

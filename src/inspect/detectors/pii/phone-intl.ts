@@ -9,10 +9,11 @@
  * context word is what lifts it over a default policy's 0.5. Shapes of other things are
  * rejected outright: calendar dates, dotted quads (IPv4), and runs long enough to be cards.
  */
-import type { Detector, Finding } from '../../types.ts';
+import type { DetectContext, Detector, Finding } from '../../types.ts';
+import { scanNumbers } from '../../text-scan.ts';
 import { CONTEXT_BOOST, hasContext, hasOwnContext } from './context.ts';
 import { PHONE_CONTEXT, PHONE_CONTEXT_AFTER } from './phone-words.ts';
-import { finding, gluedToNeighbour, scanAll } from './scan.ts';
+import { finding, gluedToNeighbour } from './scan.ts';
 
 const ID = 'phone.intl';
 const TYPE = 'PHONE';
@@ -52,9 +53,9 @@ function baseScore(plus: string | undefined, area: string | undefined, body: str
 export const intlPhoneDetector: Detector = {
   id: ID,
   types: [TYPE],
-  detect(text: string): Finding[] {
+  detect(text: string, ctx?: DetectContext): Finding[] {
     const out: Finding[] = [];
-    scanAll(CHAIN, text, (m) => {
+    scanNumbers(CHAIN, text, ctx, { digits: 7 }, (m) => {
       const start = m.index;
       const end = start + m[0].length;
       // A space is glue too: a chain that starts mid-way through a longer rejected chain is a

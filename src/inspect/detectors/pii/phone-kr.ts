@@ -9,10 +9,11 @@
  * easily confused with other digit strings so they start low (0.6 mobile, 0.4 landline) and
  * need a context word to pass a default policy.
  */
-import type { Detector, Finding } from '../../types.ts';
+import type { DetectContext, Detector, Finding } from '../../types.ts';
+import { scanNumbers } from '../../text-scan.ts';
 import { CONTEXT_BOOST, hasContext } from './context.ts';
 import { PHONE_CONTEXT } from './phone-words.ts';
-import { finding, gluedToNeighbour, scanAll } from './scan.ts';
+import { finding, gluedToNeighbour } from './scan.ts';
 
 const ID = 'phone.kr';
 const TYPE = 'PHONE';
@@ -61,9 +62,9 @@ function scoreDomestic(m: RegExpExecArray): number {
 export const krPhoneDetector: Detector = {
   id: ID,
   types: [TYPE],
-  detect(text: string): Finding[] {
+  detect(text: string, ctx?: DetectContext): Finding[] {
     const out: Finding[] = [];
-    scanAll(KR_PHONE, text, (m) => {
+    scanNumbers(KR_PHONE, text, ctx, { digits: 9, first: '0+(' }, (m) => {
       const start = m.index;
       const end = start + m[0].length;
       if (gluedToNeighbour(text, start, end) || text.charCodeAt(start - 1) === 43 /* + */) return start + 1;
@@ -73,7 +74,7 @@ export const krPhoneDetector: Detector = {
       out.push(finding(TYPE, start, end, score, ID));
       return end;
     });
-    scanAll(KR_REPRESENTATIVE, text, (m) => {
+    scanNumbers(KR_REPRESENTATIVE, text, ctx, { digits: 8, first: '1' }, (m) => {
       const start = m.index;
       const end = start + m[0].length;
       if (gluedToNeighbour(text, start, end)) return start + 1;

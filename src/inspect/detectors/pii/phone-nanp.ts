@@ -5,10 +5,11 @@
  * The area code must start with 2–9 (NANP rule). All-space forms (`555 123 4567`) look like
  * many other digit groupings, so they need a context word to pass a default policy.
  */
-import type { Detector, Finding } from '../../types.ts';
+import type { DetectContext, Detector, Finding } from '../../types.ts';
+import { scanNumbers } from '../../text-scan.ts';
 import { CONTEXT_BOOST, hasContext } from './context.ts';
 import { PHONE_CONTEXT, PHONE_CONTEXT_AFTER } from './phone-words.ts';
-import { finding, gluedToNeighbour, scanAll } from './scan.ts';
+import { finding, gluedToNeighbour } from './scan.ts';
 
 const ID = 'phone.nanp';
 const TYPE = 'PHONE';
@@ -20,9 +21,9 @@ const NANP =
 export const nanpPhoneDetector: Detector = {
   id: ID,
   types: [TYPE],
-  detect(text: string): Finding[] {
+  detect(text: string, ctx?: DetectContext): Finding[] {
     const out: Finding[] = [];
-    scanAll(NANP, text, (m) => {
+    scanNumbers(NANP, text, ctx, { digits: 10 }, (m) => {
       const start = m.index;
       const end = start + m[0].length;
       // A space counts as glue here: "21 284 698 2548" is one foreign number, not a NANP one.

@@ -4,9 +4,10 @@
  * context word such as "SSN"). Numbers the SSA never issues are rejected: area 000, 666 or
  * 900–999, group 00, serial 0000, and the well-known advertising/sample numbers.
  */
-import type { Detector, Finding } from '../../types.ts';
+import type { DetectContext, Detector, Finding } from '../../types.ts';
+import { scanNumbers } from '../../text-scan.ts';
 import { CONTEXT_BOOST, hasOwnContext } from './context.ts';
-import { finding, gluedToNeighbour, scanAll } from './scan.ts';
+import { finding, gluedToNeighbour } from './scan.ts';
 
 const ID = 'us_ssn';
 const TYPE = 'US_SSN';
@@ -26,9 +27,9 @@ function issuable(d: string): boolean {
 export const usSsnDetector: Detector = {
   id: ID,
   types: [TYPE],
-  detect(text: string): Finding[] {
+  detect(text: string, ctx?: DetectContext): Finding[] {
     const out: Finding[] = [];
-    scanAll(CANDIDATE, text, (m) => {
+    scanNumbers(CANDIDATE, text, ctx, { digits: 9 }, (m) => {
       const start = m.index;
       const end = start + m[0].length;
       if (gluedToNeighbour(text, start, end)) return start + 1;

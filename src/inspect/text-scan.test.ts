@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { scanNumbers, TextScan } from './text-scan.ts';
+import { gluedToNeighbour, scanAll } from './detectors/pii/scan.ts';
+import { scanNearAnchors } from './detectors/people/anchored-scan.ts';
+
+/**
+ * Accepted [start, end) spans under a number detector's rules: glued matches and matches with
+ * fewer digits/dots than the detector's declared need are retried one further.
+ */
+function spans(run: (visit: (m: RegExpExecArray) => number | void) => void, text: string, need: { digits: number; dots?: number }): [number, number][] {
+  const out: [number, number][] = [];
+  run((m) => {
+    const end = m.index + m[0].length;
+    if (gluedToNeighbour(text, m.index, end)) return m.index + 1;
+    const digits = m[0].replace(/\D/g, '').length;
+    const dots = m[0].split('.').length - 1;
+    if (digits < need.digits || dots < (need.dots ?? 0)) return m.index + 1;
+    out.push([m.index, end]);
+    return end;
+  });
+  return out;
+}
+
+const numberish = fc
+  .array(fc.constantFrom('0', '1', '2', '5', '9', '9', '3', ' ', '-', '.', '(', ')', '+', 'a', 'x', '가', '\n', '\u2013'), { maxLength: 60 })
+  .map((a) => a.join(''));
+
+describe('scanNumbers', () => {
+  it('finds exactly what a full scan finds, for number regexes of every shape', () => {
+    const regexes = [
+      /\d{3}([ -]?)\d{2}\1\d{4}/g, // SSN
+      /\d(?:[ -]?\d){11,22}/g, // card candidate
+      /\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}/g, // IPv4
+      /(\+[1-9]\d{0,2}[ .-]?)?(\(\d{1,5}\)[ .-]?)?(\d{1,15}(?:[ .-]\d{1,15}){1,7}|\d{7,15})/g, // phone chain
+      /\d{6}([-\u2013 ]?)\d{7}/g, // 13-digit IDs
+    ];
+    const needs = [{ digits: 9 }, { digits: 12 }, { digits: 4, dots: 3 }, { digits: 7 }, { digits: 13 }];
+    fc.assert(
+      fc.property(numberish, (text) => {
+        regexes.forEach((re, k) => {
+          const need = needs[k]!;
+          const full = spans((v) => scanAll(re, text, v), text, need);
+          const fast = spans((v) => scanNumbers(re, text, { scan: new TextScan(text) }, need, v), text, need);
+          expect(fast).toEqual(full);
+        });
+      }),
+      { numRuns: 1500 },
+    );
+  });
+
+  it('clusters count digits and dots and list only unglued starts', () => {
+    const [c] = new TextScan('ip 10.0.0.1, x12 34').numberClusters();
+    expect(c).toMatchObject({ start: 3, digits: 5, dots: 3 });
+    expect(c!.starts).toEqual([3, 6, 8, 10]);
+  });
+});
+
+describe('scanNearAnchors', () => {
+  it('finds exactly what a global scan finds', () => {
+    const full = /(?<![a-z])[a-z]{1,6} ?[a-z]{0,3}로 ?\d{1,3}/g;
+    const spec = {
+      anchor: /로 ?\d/g,
+      before: 12,
+      canStart: (t: string, p: number) => /[a-z]/.test(t.charAt(p)) && !/[a-z]/.test(t.charAt(p - 1)),
+      sticky: new RegExp(full.source, 'y'),
+    };
+    const text = fc.array(fc.constantFrom('a', 'b', '로', ' ', '1', '2', '.'), { maxLength: 50 }).map((a) => a.join(''));
+    fc.assert(
+      fc.property(text, (t) => {
+        const want: [number, number][] = [];
+        for (const m of t.matchAll(full)) want.push([m.index, m.index + m[0].length]);
+        const got: [number, number][] = [];
+        scanNearAnchors(t, spec, (m) => got.push([m.index, m.index + m[0].length]));
+        expect(got).toEqual(want);
+      }),
+      { numRuns: 1500 },
+    );
+  });
+});

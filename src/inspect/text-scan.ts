@@ -1,0 +1,179 @@
+/**
+ * @module inspect/text-scan
+ * Work shared by every detector that runs on one text, done once per `inspect` call instead of
+ * once per detector: the lower-cased copy (context words), the number clusters (where any of
+ * the dozen number detectors could start a match) and a memo for results several detectors
+ * share (the thirteen-digit reading behind RRN, FRN and CRN).
+ *
+ * Why number clusters: cards, phones, national IDs, SSNs and IPv4 addresses each used to run their
+ * own regex over the whole text; on prose, code and logs those scans found nothing but still cost
+ * a full pass each. Every such match is made of digits and the separators `( ) + . - – space`,
+ * holds at least four digits, and never has more than a few separator characters between two
+ * digits. One regex pass finds those stretches (`CLUSTER`); each detector then tries its own
+ * regex, anchored (sticky), only at the token starts inside clusters holding enough digits for
+ * it. All of it is computed lazily: a text no number detector looks at pays nothing.
+ *
+ * Equivalence with a full scan: a detector that rejects any match glued to a preceding letter,
+ * digit or `_` (all number detectors do) can only accept a match at a token start, so trying
+ * only token starts, in order and past each accepted match, yields the same findings.
+ */
+import type { DetectContext } from './types.ts';
+
+/**
+ * Four digits, each followed by at most four separator characters: the smallest piece of any
+ * number a detector reports (`1.2.3.4`, `+82 (0)10`, `(555) 123`). Bounded quantifiers only, so
+ * each start position costs constant work.
+ */
+const CLUSTER = /(?:\d[().+\-\u2013 ]{0,4}){3}\d/g;
+
+/** A maximal stretch of digits and number separators holding at least four digits. */
+export interface NumberCluster {
+  readonly start: number;
+  readonly end: number;
+  readonly digits: number;
+  readonly dots: number;
+  /** Positions where a match may begin: a digit, `+` or `(` not glued to a preceding word character. */
+  readonly starts: readonly number[];
+}
+
+function isSeparator(c: number): boolean {
+  // ( ) + - . space en-dash
+  return c === 40 || c === 41 || c === 43 || c === 45 || c === 46 || c === 32 || c === 0x2013;
+}
+
+function isDigitCode(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+function isWordCode(c: number): boolean {
+  return isDigitCode(c) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+}
+
+function findClusters(text: string): NumberCluster[] {
+  const out: NumberCluster[] = [];
+  const re = new RegExp(CLUSTER);
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(text)) !== null) {
+    let start = m.index;
+    const before = start > 0 ? text.charCodeAt(start - 1) : 0;
+    // A match may open with `+` (country code) or `(` (area code) just before the first digit.
+    if (before === 43 || before === 40) start--;
+    let end = m.index + m[0].length;
+    while (end < text.length) {
+      const c = text.charCodeAt(end);
+      if (!isDigitCode(c) && !isSeparator(c)) break;
+      end++;
+    }
+    let digits = 0;
+    let dots = 0;
+    const starts: number[] = [];
+    let prev = start > 0 ? text.charCodeAt(start - 1) : 0;
+    for (let i = start; i < end; i++) {
+      const c = text.charCodeAt(i);
+      if (isDigitCode(c)) digits++;
+      else if (c === 46) dots++;
+      if ((isDigitCode(c) || c === 43 || c === 40) && !isWordCode(prev)) starts.push(i);
+      prev = c;
+    }
+    out.push({ start, end, digits, dots, starts });
+    re.lastIndex = end;
+  }
+  return out;
+}
+
+/** Per-text shared analysis; every getter computes on first use and caches. */
+export class TextScan {
+  private lowerText: string | undefined;
+  private clusters: NumberCluster[] | undefined;
+  private readonly memo = new Map<string, unknown>();
+
+  constructor(readonly text: string) {}
+
+  /** `text.toLowerCase()`, computed once. Used for context words, never for offsets. */
+  get lower(): string {
+    this.lowerText ??= this.text.toLowerCase();
+    return this.lowerText;
+  }
+
+  /** Number clusters in text order. */
+  numberClusters(): readonly NumberCluster[] {
+    this.clusters ??= findClusters(this.text);
+    return this.clusters;
+  }
+
+  /** A value computed once per text under `key` (callers pick keys unique to their module). */
+  cached<T>(key: string, compute: () => T): T {
+    if (this.memo.has(key)) return this.memo.get(key) as T;
+    const v = compute();
+    this.memo.set(key, v);
+    return v;
+  }
+}
+
+/** The shared scan for `text` from the context, or a fresh one (detectors called on their own). */
+export function scanOf(text: string, ctx: DetectContext | undefined): TextScan {
+  const s = ctx?.scan;
+  return s !== undefined && s.text === text ? s : new TextScan(text);
+}
+
+/** What a detector needs in a cluster before trying its regex there. */
+export interface ClusterNeed {
+  /** Fewest digits any match it accepts can hold. */
+  readonly digits: number;
+  /** Fewest dots (IPv4 needs three). */
+  readonly dots?: number;
+  /** Characters a match can begin with, when the regex allows only a few (`0+(` for KR phones). */
+  readonly first?: string;
+}
+
+const stickyCache = new WeakMap<RegExp, RegExp>();
+
+/** A sticky, non-global copy of `re` (same source and other flags), made once per regex. */
+function stickyOf(re: RegExp): RegExp {
+  let s = stickyCache.get(re);
+  if (!s) {
+    s = new RegExp(re.source, re.flags.replace(/[gy]/g, '') + 'y');
+    stickyCache.set(re, s);
+  }
+  return s;
+}
+
+/**
+ * Runs `re` anchored at each token start of the clusters that satisfy `need`, in text order,
+ * calling `visit` per match like a `lastIndex` scan: `visit` may return where to continue (after an
+ * accepted span, or `m.index + 1` to retry), else scanning continues after the match. Starts
+ * listed in `within` ranges only, when given (sorted, disjoint `[from, to)`).
+ */
+export function scanNumbers(
+  re: RegExp,
+  text: string,
+  ctx: DetectContext | undefined,
+  need: ClusterNeed,
+  visit: (m: RegExpExecArray) => number | void,
+  within?: readonly (readonly [number, number])[],
+): void {
+  const sticky = stickyOf(re);
+  const minDots = need.dots ?? 0;
+  const first = need.first;
+  let floor = 0;
+  let w = 0;
+  for (const c of scanOf(text, ctx).numberClusters()) {
+    if (c.digits < need.digits || c.dots < minDots || c.end <= floor) continue;
+    for (const p of c.starts) {
+      if (p < floor) continue;
+      if (within) {
+        while (w < within.length && within[w]![1] <= p) w++;
+        if (w >= within.length) return;
+        if (p < within[w]![0]) continue;
+      }
+      if (first !== undefined && !first.includes(text.charAt(p))) continue;
+      sticky.lastIndex = p;
+      const m = sticky.exec(text);
+      if (m === null) continue;
+      const after = m.index + Math.max(1, m[0].length);
+      const next = visit(m);
+      floor = typeof next === 'number' && next > m.index ? next : after;
+    }
+  }
+  sticky.lastIndex = 0;
+}
