@@ -30,6 +30,7 @@ export const WORKER_TEST_VARS = {
   LOCAL_ENDPOINT_KEY: 'veil_privateEndpoint_key',
   LOCAL_MODEL_ID: 'local/private',
   VEIL_LOG_LEVEL: 'error',
+  VEIL_ADMIN_TOKEN: 'worker-test-admin-token-0123456789',
 };
 
 export const workersProject = defineConfig({

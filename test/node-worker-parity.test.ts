@@ -1,18 +1,20 @@
 /**
  * Node side of the Node/Workers parity check: the shared case table (test/worker/support/
- * parity-cases.ts) through `createApp` with the better-sqlite3 audit and key stores, the repo's
- * policy directory and the same remote / private-endpoint mocks. Decisions and audit content
+ * parity-cases.ts) through `createApp` with the better-sqlite3 audit, key and policy stores (the
+ * repo's policy directory imported as the Node entry does, so records name version 1 as on
+ * Workers) and the same remote / private-endpoint mocks. Decisions and audit content
  * must equal the table and the snapshot the Workers build (test/worker/parity.test.ts) matches.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.ts';
 import { createSqliteAuditStore, type SqliteAuditStore } from '../src/audit/sqlite.node.ts';
 import { GatewayConfig } from '../src/config/config-schema.ts';
-import { loadPolicyDir } from '../src/config/policy-dir.node.ts';
 import type { LoadedPolicy } from '../src/config/policy-load.ts';
+import { createPolicyRegistry, importPolicySources } from '../src/policy-store/registry.ts';
+import { createSqlitePolicyStore } from '../src/policy-store/sqlite.node.ts';
 import { openDatabase } from '../src/db/open.node.ts';
 import type { VeilEnv } from '../src/http/env.ts';
 import { createSqliteKeyStore } from '../src/keys/sqlite.node.ts';
@@ -37,8 +39,12 @@ beforeAll(async () => {
   audit = createSqliteAuditStore(db, { secret: PARITY_SECRET });
   const keys = createSqliteKeyStore(db);
   key = (await keys.create({ team: PARITY_TEAM })).secret;
-  const policies = await loadPolicyDir(resolve(import.meta.dirname, '..', 'policies'));
-  policy = policies.get('default')!;
+  const policyDir = resolve(import.meta.dirname, '..', 'policies');
+  const files = readdirSync(policyDir).filter((f) => f.endsWith('.yaml')).map((f) => ({ file: f, text: readFileSync(join(policyDir, f), 'utf8') }));
+  const policyStore = createSqlitePolicyStore(db);
+  await importPolicySources(policyStore, files, 'import');
+  const registry = await createPolicyRegistry(policyStore, { defaultPolicy: 'default' });
+  policy = registry.get('default')!;
   // The configuration the Worker derives from its bindings, built the way the Node entry does.
   const cfg = GatewayConfig.parse({ secret: PARITY_SECRET, providers: [{ id: 'openai', kind: 'openai', base_url: `${UPSTREAM_ORIGIN}/v1`, api_key: UPSTREAM_KEY }] });
   const local = createPrivateEndpointModel({ id: 'local/private', baseUrl: `${PRIVATE_ORIGIN}/v1`, apiKey: PRIVATE_ENDPOINT_KEY, timeoutMs: cfg.upstream_timeout_ms, defaultMaxTokens: cfg.local.max_tokens, fetch: mock.fetch });
@@ -46,7 +52,7 @@ beforeAll(async () => {
   app = createApp({
     keys,
     audit,
-    policies: { forKey: (k) => policies.get(k.policyId ?? cfg.default_policy), ids: () => [...policies.keys()] },
+    policies: registry,
     routes: { models: cfg.models, providers, local, localId: local.id },
     pseudonymizer: (scope) => createPseudonymizer({ secret: PARITY_SECRET, scope }),
     limits: { maxBodyBytes: cfg.max_body_bytes, upstreamTimeoutMs: cfg.upstream_timeout_ms },

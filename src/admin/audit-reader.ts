@@ -1,9 +1,12 @@
 /**
  * @module admin/audit-reader
- * Read side of the audit log for the admin API: filters, cursor pages and aggregates. The SQL
- * (plain SQLite with JSON1, which D1 has too) is built here so a D1 reader can run the same text;
- * `audit-reader.sqlite.node.ts` runs it on better-sqlite3. Values are always bound parameters.
+ * Read side of the audit log for the admin API: filters, cursor pages and aggregates. The one
+ * query builder and reader live here (plain SQLite with JSON1, which D1 has too):
+ * `createSqlAuditReader` runs them through a two-method port, and the runtime files only adapt
+ * their driver to it — `audit-reader.sqlite.node.ts` (better-sqlite3) and `audit-reader.d1.ts`
+ * (D1). Values are always bound parameters.
  */
+import { decodeRow, type AuditRow } from '../audit/row.ts';
 import type { Decision, Route, StoredAuditRecord } from '../audit/types.ts';
 
 export interface AuditFilter {
@@ -129,5 +132,60 @@ export function foldStats(rows: {
     perHour: rows.perHour.map((r) => ({ hour: r.hour, decision: r.decision, route: r.route, count: r.n })),
     topFindings: rows.topFindings.map((r) => ({ type: r.type, count: r.n })),
     tokensByTeam: rows.tokensByTeam.map((r) => ({ team: r.team, requests: r.requests, tokensIn: r.tin, tokensOut: r.tout })),
+  };
+}
+
+/** What the reader needs from a SQLite driver: run one SELECT with bound values. */
+export interface SqlReadPort {
+  all<T>(sql: string, params: readonly (string | number)[]): Promise<T[]>;
+}
+
+/** The page query of `AuditReader.list`: one row more than `limit`, to know if another page follows. */
+export function listQuery(filter: AuditFilter, page: { cursor?: number; limit: number; order: 'asc' | 'desc' }): SqlWhere {
+  let w = buildWhere(filter);
+  if (page.cursor !== undefined) w = andWhere(w, page.order === 'asc' ? 'seq > ?' : 'seq < ?', [page.cursor]);
+  return { sql: `SELECT * FROM audit_log ${w.sql} ORDER BY seq ${page.order === 'asc' ? 'ASC' : 'DESC'} LIMIT ?`, params: [...w.params, page.limit + 1] };
+}
+
+/**
+ * `AuditReader` over any SQLite driver. `flush` runs before each read so records the writer is
+ * still group-committing are visible (better-sqlite3: the store's `flush`; D1: `idle`).
+ * @example
+ * const reader = createSqlAuditReader({ all: async (sql, p) => db.prepare(sql).all(...p) }, { flush: () => audit.flush() });
+ */
+export function createSqlAuditReader(port: SqlReadPort, opts: { flush?: () => void | Promise<void> } = {}): AuditReader {
+  const flush = async () => {
+    await opts.flush?.();
+  };
+  return {
+    async list(filter, page) {
+      await flush();
+      const q = listQuery(filter, page);
+      const rows = await port.all<AuditRow>(q.sql, q.params);
+      const more = rows.length > page.limit;
+      const data = rows.slice(0, page.limit).map(decodeRow);
+      return { data, nextCursor: more ? data[data.length - 1]!.seq : null };
+    },
+    async get(seq) {
+      await flush();
+      const [r] = await port.all<AuditRow>('SELECT * FROM audit_log WHERE seq = ?', [seq]);
+      return r ? decodeRow(r) : null;
+    },
+    async stats(filter) {
+      await flush();
+      const w = buildWhere(filter);
+      const run = <T>(sql: string) => port.all<T>(sql, w.params);
+      const [totals, perHour, topFindings, tokensByTeam] = await Promise.all([
+        run<{ decision: string | null; route: string; n: number }>(STATS_SQL.totals(w.sql)),
+        run<{ hour: string; decision: string | null; route: string; n: number }>(STATS_SQL.perHour(w.sql)),
+        run<{ type: string; n: number }>(STATS_SQL.topFindings(w.sql)),
+        run<{ team: string | null; requests: number; tin: number; tout: number }>(STATS_SQL.tokensByTeam(w.sql)),
+      ]);
+      return foldStats({ totals, perHour, topFindings, tokensByTeam });
+    },
+    async checkpointCount() {
+      const [r] = await port.all<{ n: number }>('SELECT COUNT(*) AS n FROM audit_checkpoints', []);
+      return r?.n ?? 0;
+    },
   };
 }

@@ -6,7 +6,7 @@
  * checkpoints so `veil audit verify` keeps passing).
  */
 import type { Hono } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod';
 import { csvHeader, toCsvLine, toJsonLine, type ExportFormat } from '../audit/export.ts';
 import type { StoredAuditRecord } from '../audit/types.ts';
 import { sha256Hex } from '../util/hash.ts';

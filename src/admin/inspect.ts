@@ -6,7 +6,7 @@
  * Nothing is stored and nothing is audited (the text may be sensitive; it is never logged).
  */
 import type { Hono } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { LoadedPolicy } from '../config/policy-load.ts';
 import { decide } from '../decide/decide.ts';
 import { VeilError } from '../util/errors.ts';

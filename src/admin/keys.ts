@@ -5,7 +5,7 @@
  * settings before and after, never the secret.
  */
 import type { Hono } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { GatewayKey } from '../keys/types.ts';
 import { sha256Hex } from '../util/hash.ts';
 import { VeilError } from '../util/errors.ts';

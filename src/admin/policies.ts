@@ -6,7 +6,7 @@
  * recorded in the audit chain with the content hashes before and after.
  */
 import type { Hono } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { PolicyRegistry, SaveResult } from '../policy-store/registry.ts';
 import type { PolicyVersion, PolicyVersionInfo } from '../policy-store/types.ts';
 import { diffLines, unifiedDiff } from '../policy-store/diff.ts';

@@ -4,7 +4,7 @@
  * entry (Node: YAML file + env overrides in `config/load-config.node.ts`; Workers: bindings) and
  * handed to `createApp` as typed data — the core never reads the environment itself.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const RemoteProviderConfig = z
   .object({

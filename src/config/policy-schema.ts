@@ -4,7 +4,7 @@
  * inferred from it. Validation of things the schema cannot see (unknown entity types, regexes
  * that do not compile) happens in `config/policy-load.ts`, which also maps errors to YAML lines.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** What happens to a request in which a finding of this type occurs. Strictest wins. */
 export const Action = z.enum(['allow', 'redact', 'local', 'block']);

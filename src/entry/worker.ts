@@ -1,24 +1,37 @@
 /**
  * @module entry/worker
- * The Cloudflare Workers gateway: the same `createApp` as on Node, wired to D1 (audit log and
- * gateway keys, same `migrations/`), the policies bundled at build time, remote providers over
- * `fetch`, and — for the local route — a private OpenAI-compatible endpoint (no GGUF can load
- * here). `env` is parsed once per isolate into typed deps; a misconfigured deployment answers
- * every request with a clear 500 naming the bad setting (never its value).
+ * The Cloudflare Workers gateway: the same `createApp` as on Node, wired to D1 (audit log,
+ * gateway keys, versioned policies, admin keys and settings — same `migrations/`), remote
+ * providers over `fetch`, and — for the local route — a private OpenAI-compatible endpoint (no
+ * GGUF can load here). `env` is parsed once per isolate into typed deps; a misconfigured
+ * deployment answers every request with a clear 500 naming the bad setting (never its value).
+ *
+ * Policies: the files bundled at build time are imported into D1 at an isolate's first start
+ * when their text differs from the version in force (the Node rule), then the admin API edits
+ * them in D1. Each isolate compiles its own copy; a save in one isolate reaches the others
+ * within `VEIL_POLICY_REFRESH_SECONDS` (a cheap fingerprint query before a request, at most that
+ * often; `policy-store/refresh.ts`).
  *
  * Each isolate gets its own D1 audit chain (see `audit/d1.ts`). A stream's audit record is
  * written when the stream really ends, after `fetch` has returned, so the response body is
  * watched and `ctx.waitUntil` keeps the isolate alive until that write has settled.
  */
 import type { Hono } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod';
 import defaultPolicy from '../../policies/default.yaml';
-import { createApp, type PolicyResolver } from '../app.ts';
+import { createD1AdminKeyStore, createD1SettingsStore } from '../admin/admin-store.d1.ts';
+import { applyRetention, retentionDays } from '../admin/audit.ts';
+import { createD1AuditReader } from '../admin/audit-reader.d1.ts';
+import type { AdminDeps } from '../admin/index.ts';
+import { createApp } from '../app.ts';
 import { createD1AuditStore, type D1AuditStore, type D1Database } from '../audit/d1.ts';
 import { DEFAULT_PROVIDERS, GatewayConfig } from '../config/config-schema.ts';
-import { loadPolicies, type LoadedPolicy } from '../config/policy-load.ts';
+import { PolicyLoadError } from '../config/policy-load.ts';
 import type { VeilEnv } from '../http/env.ts';
 import { createD1KeyStore } from '../keys/d1.ts';
+import { createD1PolicyStore } from '../policy-store/d1.ts';
+import { createPolicyRefresher, type PolicyRefresher } from '../policy-store/refresh.ts';
+import { createPolicyRegistry, importPolicySources, type PolicyRegistry } from '../policy-store/registry.ts';
 import { createPrivateEndpointModel } from '../providers/private-endpoint.ts';
 import { createRemoteProvider, type RemoteProvider } from '../providers/remote.ts';
 import type { LocalModel } from '../providers/types.ts';
@@ -62,6 +75,10 @@ export const WorkerEnv = z.object({
   CF_ACCESS_CLIENT_SECRET: opt(z.string()),
   /** `debug` | `info` | `warn` | `error`; default `info`. */
   VEIL_LOG_LEVEL: opt(z.enum(['debug', 'info', 'warn', 'error'])),
+  /** Bootstrap admin token (role admin) for `/admin/api` and the console. Unset: only personal admin keys. */
+  VEIL_ADMIN_TOKEN: opt(z.string().min(16, 'must be at least 16 characters (use 32+ random characters)')),
+  /** How stale an isolate's policies may be after a save in another isolate; default 5, 0 = check every request. */
+  VEIL_POLICY_REFRESH_SECONDS: num(0),
 });
 export type WorkerEnv = z.infer<typeof WorkerEnv>;
 
@@ -69,24 +86,44 @@ export interface WorkerGateway {
   app: Hono<VeilEnv>;
   audit: D1AuditStore;
   cfg: GatewayConfig;
+  registry: PolicyRegistry;
+  admin: AdminDeps;
+  /** Picks up policy saves made by other isolates (at most once per refresh interval). */
+  refresher: PolicyRefresher;
 }
+
+/** Default `VEIL_POLICY_REFRESH_SECONDS`. */
+export const DEFAULT_POLICY_REFRESH_SECONDS = 5;
 
 export interface BuildOptions {
   policies?: readonly { file: string; text: string }[];
   /** Outbound fetch for providers and the private endpoint (tests); default the global one, looked up per call. */
   fetch?: typeof fetch;
   log?: Logger;
+  /** Clock for the policy refresh interval (tests). */
+  now?: () => number;
 }
 
 /** Thrown by `buildWorkerGateway` when bindings or policies are wrong; lists every problem. */
 export class WorkerConfigError extends Error {
-  constructor(readonly problems: string[]) {
+  /**
+   * `retryable`: the problem is outside this isolate's config (e.g. D1's schema not yet migrated),
+   * so the next request should try the start again rather than keep the failure.
+   */
+  constructor(
+    readonly problems: string[],
+    readonly retryable = false,
+  ) {
     super(`Veil is misconfigured:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
     this.name = 'WorkerConfigError';
   }
 }
 
-/** Parses `env` and builds the app and its stores. Does no I/O: D1 is first touched by a request. */
+/**
+ * Parses `env`, imports the bundled policies into D1 when they differ from the versions in force,
+ * and builds the app and its stores. Bad settings or policies throw `WorkerConfigError` before D1
+ * is touched.
+ */
 export async function buildWorkerGateway(env: unknown, opts: BuildOptions = {}): Promise<WorkerGateway> {
   const parsed = WorkerEnv.safeParse(env ?? {});
   if (!parsed.success) {
@@ -97,15 +134,34 @@ export async function buildWorkerGateway(env: unknown, opts: BuildOptions = {}):
   const log = opts.log ?? jsonLogger((l) => console.log(l), e.VEIL_LOG_LEVEL ?? 'info');
   const doFetch: typeof fetch = opts.fetch ?? ((input, init) => fetch(input, init));
 
-  let policies: Map<string, LoadedPolicy>;
+  const bundled = [...(opts.policies ?? BUNDLED_POLICIES)];
+  const policyStore = createD1PolicyStore(e.DB);
+  let registry: PolicyRegistry;
+  let stamp0: string;
   try {
-    policies = await loadPolicies([...(opts.policies ?? BUNDLED_POLICIES)]);
+    // All or nothing, as on Node: a bad bundled file stops the start and writes nothing.
+    await importPolicySources(policyStore, bundled, 'import', { onlyNewTexts: true });
+    stamp0 = await policyStore.stamp();
+    registry = await createPolicyRegistry(policyStore, { defaultPolicy: cfg.default_policy });
   } catch (err) {
-    throw new WorkerConfigError([(err as Error).message]);
+    if (err instanceof PolicyLoadError) throw new WorkerConfigError([err.message]);
+    if (/no such table/i.test((err as Error)?.message ?? '')) {
+      throw new WorkerConfigError(['DB: the D1 schema is missing or out of date: run `wrangler d1 migrations apply veil --remote`'], true);
+    }
+    throw err;
   }
-  if (!policies.has(cfg.default_policy)) {
-    throw new WorkerConfigError([`VEIL_DEFAULT_POLICY: policy '${cfg.default_policy}' is not bundled (bundled: ${[...policies.keys()].join(', ')})`]);
+  if (!registry.get(registry.defaultPolicyId())) {
+    throw new WorkerConfigError([
+      `VEIL_DEFAULT_POLICY: policy '${registry.defaultPolicyId()}' is neither bundled nor in D1 (policies: ${registry.ids().join(', ')})`,
+    ]);
   }
+  const refreshSeconds = e.VEIL_POLICY_REFRESH_SECONDS ?? DEFAULT_POLICY_REFRESH_SECONDS;
+  const refresher = createPolicyRefresher(registry, () => policyStore.stamp(), {
+    intervalMs: refreshSeconds * 1000,
+    initialStamp: stamp0,
+    now: opts.now,
+    onError: (err) => log.log('warn', 'policy refresh failed; keeping the policies in force', { error: (err as Error)?.name }),
+  });
 
   const audit = createD1AuditStore(e.DB, { secret: e.VEIL_SECRET });
   const keys = createD1KeyStore(e.DB);
@@ -132,20 +188,29 @@ export async function buildWorkerGateway(env: unknown, opts: BuildOptions = {}):
       fetch: doFetch,
     });
   }
-  const resolver: PolicyResolver = {
-    forKey: (key) => policies.get(key.policyId ?? cfg.default_policy),
-    ids: () => [...policies.keys()],
+  const pseudonymizer = (scope: string) => createPseudonymizer({ secret: e.VEIL_SECRET, scope });
+  const admin: AdminDeps = {
+    registry,
+    keys,
+    adminKeys: createD1AdminKeyStore(e.DB),
+    settings: createD1SettingsStore(e.DB),
+    audit,
+    reader: createD1AuditReader(e.DB, { flush: () => audit.idle() }),
+    pseudonymizer,
+    bootstrapToken: e.VEIL_ADMIN_TOKEN ?? null,
+    log,
   };
   const app = createApp({
     keys,
     audit,
-    policies: resolver,
+    policies: registry,
     routes: { models: cfg.models, providers, local, localId: local?.id ?? null },
-    pseudonymizer: (scope) => createPseudonymizer({ secret: e.VEIL_SECRET, scope }),
+    pseudonymizer,
     limits: { maxBodyBytes: cfg.max_body_bytes, upstreamTimeoutMs: cfg.upstream_timeout_ms },
     log,
+    admin,
   });
-  return { app, audit, cfg };
+  return { app, audit, cfg, registry, admin, refresher };
 }
 
 /** The env-to-config mapping the Node loader does for its env overrides, for the keys Workers have. */
@@ -229,16 +294,30 @@ function misconfigured(err: unknown): Response {
   return Response.json({ error: { message, type: 'server_error', param: null, code: 'misconfigured' } }, { status: 500 });
 }
 
-// One gateway per isolate, rebuilt only if the runtime hands in a different env object.
+// One gateway per isolate, rebuilt only if the runtime hands in a different env object. A
+// start that failed for a reason outside the config (D1 unreachable, schema not yet migrated)
+// is forgotten, so the next request tries again; a config error stays until the next deploy.
 let cached: { env: unknown; gateway: Promise<WorkerGateway> } | null = null;
 
 export function gatewayFor(env: unknown): Promise<WorkerGateway> {
   if (!cached || cached.env !== env) {
     const gateway = buildWorkerGateway(env);
-    gateway.catch((e) => console.error(e instanceof WorkerConfigError ? e.message : 'Veil failed to start', (e as Error)?.name));
-    cached = { env, gateway };
+    const entry = { env, gateway };
+    gateway.catch((e) => {
+      console.error(e instanceof WorkerConfigError ? e.message : 'Veil failed to start', (e as Error)?.name);
+      if (!(e instanceof WorkerConfigError) || e.retryable) {
+        if (cached === entry) cached = null;
+      }
+    });
+    cached = entry;
   }
   return cached.gateway;
+}
+
+/** What the runtime passes to `scheduled` (structural). */
+export interface ScheduledControllerLike {
+  scheduledTime: number;
+  cron: string;
 }
 
 export default {
@@ -249,7 +328,15 @@ export default {
     } catch (e) {
       return misconfigured(e);
     }
+    await gw.refresher.maybeRefresh();
     const res = await gw.app.fetch(request, env, ctx);
     return holdUntilAudited(res, gw.audit, ctx);
+  },
+
+  /** Cron trigger (wrangler.toml `[triggers]`): re-applies the audit retention set in the admin API, as Node does hourly. */
+  async scheduled(_controller: ScheduledControllerLike, env: unknown): Promise<void> {
+    const gw = await gatewayFor(env);
+    const days = await retentionDays(gw.admin.settings);
+    if (days) await applyRetention(gw.audit, days);
   },
 };

@@ -25,6 +25,22 @@ describe('policy registry', () => {
     expect((await store.history('base')).map((h) => h.version)).toEqual([2, 1]);
   });
 
+  it('onlyNewTexts (Workers): a text already stored as any version is not imported again, a new text is', async () => {
+    const { store, registry } = await setup();
+    const edited = BASE.replace('redact', 'block');
+    expect((await registry.save({ source: edited, author: 'alice', message: 'm', mode: { update: 'base' } })).kind).toBe('saved');
+    // A new isolate of the same deploy: the bundled text is version 1, so the admin's edit stays.
+    expect(await importPolicySources(store, [{ file: 'base.yaml', text: BASE }], 'import', { onlyNewTexts: true })).toEqual([]);
+    expect((await store.get('base'))!.source).toBe(edited);
+    // The same call without the option is the Node rule: files win at start.
+    expect(await importPolicySources(store, [{ file: 'base.yaml', text: BASE }], 'import')).toEqual(['base']);
+    // A deploy with a changed file imports it once.
+    const next = BASE + '# v2\n';
+    expect(await importPolicySources(store, [{ file: 'base.yaml', text: next }], 'import', { onlyNewTexts: true })).toEqual(['base']);
+    expect(await importPolicySources(store, [{ file: 'base.yaml', text: next }], 'import', { onlyNewTexts: true })).toEqual([]);
+    expect((await store.history('base')).map((h) => h.version)).toEqual([4, 3, 2, 1]);
+  });
+
   it('import is all or nothing, naming file, line and field', async () => {
     const { store } = await setup();
     const bad = importPolicySources(store, [

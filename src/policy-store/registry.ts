@@ -10,7 +10,7 @@
 import { loadPolicies, parsePolicy, PolicyLoadError, type LoadedPolicy, type PolicyError } from '../config/policy-load.ts';
 import type { GatewayKey } from '../keys/types.ts';
 import { sha256Hex } from '../util/hash.ts';
-import type { PolicyBindings, PolicyStore, PolicyVersion } from './types.ts';
+import type { NewPolicyVersion, PolicyBindings, PolicyStore, PolicyVersion } from './types.ts';
 
 /** A compiled policy with its place in the store. */
 export interface VersionedPolicy extends LoadedPolicy {
@@ -56,18 +56,25 @@ export interface PolicyRegistry {
   readonly store: PolicyStore;
 }
 
-const label = (v: Pick<PolicyVersion, 'policyId' | 'version'>) => `${v.policyId}@v${v.version}`;
+const label = (v: Pick<PolicyVersion, 'policyId' | 'version'>): string => `${v.policyId}@v${v.version}`;
 
 /**
  * Imports policy files into the store: every file whose text differs from the version in force
  * becomes a new version. All or nothing — the whole set (files over the store) must validate, or
  * `PolicyLoadError` is thrown naming file, line and field and nothing is written.
  * Returns the ids that got a new version.
+ *
+ * `onlyNewTexts` (Workers): also skip a file whose text is already *some* version of its id.
+ * Isolates start all the time there, so "differs from the version in force" would let every new
+ * isolate undo the admin API's edits with the bundled text; instead a bundled text is imported
+ * once — by the first isolate of the deploy that changed it — and an isolate of an older deploy
+ * still running during a rollout cannot bring its text back either.
  */
 export async function importPolicySources(
   store: PolicyStore,
   files: readonly { file: string; text: string }[],
   author = 'import',
+  opts: { onlyNewTexts?: boolean } = {},
 ): Promise<string[]> {
   const errors: PolicyError[] = [];
   const byId = new Map<string, { file: string; text: string }>();
@@ -80,15 +87,20 @@ export async function importPolicySources(
   }
   if (errors.length) throw new PolicyLoadError(errors);
   const current = await store.current();
-  const sources = current.filter((v) => !byId.has(v.policyId)).map((v) => ({ file: label(v), text: v.source }));
-  sources.push(...byId.values());
-  await loadPolicies(sources); // throws PolicyLoadError: nothing written
   const inForce = new Map(current.map((v) => [v.policyId, v.hash]));
-  const changed = [];
+  const changed: NewPolicyVersion[] = [];
   for (const [id, f] of byId) {
     const hash = await sha256Hex(f.text);
-    if (inForce.get(id) !== hash) changed.push({ policyId: id, source: f.text, hash, author, message: `imported from ${f.file}` });
+    if (inForce.get(id) === hash) continue;
+    if (opts.onlyNewTexts && inForce.has(id) && (await store.history(id)).some((h) => h.hash === hash)) continue;
+    changed.push({ policyId: id, source: f.text, hash, author, message: `imported from ${f.file}` });
   }
+  if (opts.onlyNewTexts && changed.length === 0) return [];
+  // Validated as the set it would become (stored versions with the files in place).
+  const incoming = opts.onlyNewTexts ? new Set(changed.map((c) => c.policyId)) : new Set(byId.keys());
+  const sources = current.filter((v) => !incoming.has(v.policyId)).map((v) => ({ file: label(v), text: v.source }));
+  for (const id of incoming) sources.push(byId.get(id)!);
+  await loadPolicies(sources); // throws PolicyLoadError: nothing written
   if (changed.length) await store.append(changed);
   return changed.map((c) => c.policyId);
 }

@@ -4,7 +4,7 @@
  * fields and block types (new API features) pass through untouched; `parse.ts` checks the fields
  * of the block types it reads text from, so a malformed known block is a 400 naming its path.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Any content block; its fields are checked by type in `parse.ts`. */
 export const ContentBlock = z.looseObject({ type: z.string() });

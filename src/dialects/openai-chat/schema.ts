@@ -3,7 +3,7 @@
  * The parts of an OpenAI chat completion request Veil must understand. Objects are loose: unknown
  * fields (new API features) pass through to the upstream untouched; only text fields are rewritten.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 const ContentPart = z.looseObject({ type: z.string(), text: z.string().optional() });
 

@@ -3,7 +3,7 @@
  * OpenAI embeddings request → canonical request: each string input is a slot. Token-id arrays
  * cannot be inspected as text; they pass through untouched and are counted as opaque parts.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { VeilError } from '../../util/errors.ts';
 import type { JsonObject, ParsedRequest, TextSlot } from '../types.ts';
 

@@ -3,7 +3,7 @@
  * The parts of an OpenAI Responses request Veil must understand. Loose objects: unknown fields
  * and item types pass through; `parse.ts` checks the fields of the item types it reads text from.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const InputItem = z.looseObject({ type: z.string().optional() });
 
