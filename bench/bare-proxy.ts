@@ -1,0 +1,28 @@
+/**
+ * @module bench/bare-proxy
+ * The baseline for gateway overhead: the thinnest possible pass-through proxy on the same stack
+ * (@hono/node-server + fetch), with no auth, inspection or audit. Prints `BARE_PROXY_URL=<url>`.
+ *
+ * @example
+ * npx tsx bench/bare-proxy.ts --upstream http://127.0.0.1:9999/v1
+ */
+import { parseArgs } from 'node:util';
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import { Hono } from 'hono';
+
+const { values } = parseArgs({ options: { upstream: { type: 'string' }, port: { type: 'string', default: '0' } } });
+const upstream = values.upstream!;
+const app = new Hono();
+app.post('/v1/chat/completions', async (c) => {
+  const res = await fetch(`${upstream}/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: 'Bearer sk-bench' },
+    body: await c.req.arrayBuffer(),
+  });
+  return new Response(res.body, { status: res.status, headers: { 'content-type': res.headers.get('content-type') ?? 'application/json' } });
+});
+const server = serve({ fetch: app.fetch, port: Number(values.port), hostname: '127.0.0.1' }, () => {
+  process.stdout.write(`BARE_PROXY_URL=http://127.0.0.1:${(server.address() as AddressInfo).port}\n`);
+});
+process.once('SIGTERM', () => server.close(() => process.exit(0)));

@@ -1,0 +1,160 @@
+/**
+ * @module bench/gateway-overhead
+ * Gateway overhead, measured as ratios in one run on one machine. The same load goes to (1) the
+ * mock upstream directly, (2) a bare @hono/node-server pass-through proxy, (3) the Veil gateway
+ * with the default policy and the audit log on, (4) Portkey's open-source gateway as plain
+ * pass-through; each is its own process and the load generators are processes of their own.
+ * Per prompt case it measures, target after target:
+ *   - max throughput (autocannon, `--connections`), and the target's own CPU time per request
+ *     from /proc (the figure that survives other processes on the machine);
+ *   - latency at a fixed rate (autocannon `-R`, whole-millisecond resolution);
+ *   - sequential latency in microseconds (bench/lib/latency-probe.ts, one keep-alive connection).
+ * The fixed rate is `--rate` (default 1,000 req/s) capped at half the slowest proxy's measured
+ * throughput in that case, so latency is measured below saturation and not as queueing delay.
+ *
+ * Run: npx tsx bench/gateway-overhead.ts [--seconds 5] [--rate 1000] [--probe 2000] [--write]
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { replaceSection } from './lib/doc.ts';
+import { cpuMs, loadText } from './lib/proc-stats.ts';
+import { autocannon, latencyProbe, stopAll, type LoadResult, type ProbeResult } from './lib/procs.ts';
+import { startTargets, type Target } from './lib/targets.ts';
+
+const { values } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '5' },
+    rate: { type: 'string', default: '1000' },
+    connections: { type: 'string', default: '32' },
+    probe: { type: 'string', default: '2000' },
+    'reply-bytes': { type: 'string', default: '1024' },
+    'chunk-size': { type: 'string', default: '8' },
+    'no-portkey': { type: 'boolean', default: false },
+    write: { type: 'boolean', default: false },
+  },
+});
+const seconds = Number(values.seconds);
+const maxRate = Number(values.rate);
+const connections = Number(values.connections);
+const probeN = Number(values.probe);
+const replyBytes = Number(values['reply-bytes']);
+const chunkSize = Number(values['chunk-size']);
+
+const SENTENCE = 'The quarterly planning notes cover roadmap items, hiring plans and the migration of the billing service to the new cluster. ';
+const prompt = (bytes: number, extra = '') => SENTENCE.repeat(Math.ceil(bytes / SENTENCE.length)).slice(0, bytes - extra.length) + extra;
+const body = (text: string, stream: boolean) => JSON.stringify({ model: 'gpt-4o-mini', stream, messages: [{ role: 'user', content: text }] });
+
+const CASES = [
+  { name: '1 KB, JSON', text: prompt(1024), stream: false },
+  { name: '1 KB, SSE', text: prompt(1024), stream: true },
+  { name: '16 KB, JSON', text: prompt(16 * 1024), stream: false },
+  { name: '16 KB, SSE', text: prompt(16 * 1024), stream: true },
+  { name: '1 KB + e-mail (redacted), JSON', text: prompt(1024, ' Reply to jane.doe@example.com.'), stream: false },
+];
+
+interface Measured {
+  max: LoadResult;
+  /** Target CPU µs per request during the max-throughput run. */
+  cpuUs: number | null;
+  fixed?: LoadResult;
+  probe?: ProbeResult;
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'veil-bench-'));
+const loadBefore = loadText();
+const started = Date.now();
+try {
+  const t = await startTargets({ dir, replyBytes, chunkSize, portkey: !values['no-portkey'] });
+  if (t.portkeyError) console.error(`portkey not measured: ${t.portkeyError}`);
+  const targets: Target[] = [t.mock, t.bare, t.veil, ...(t.portkey ? [t.portkey] : [])];
+  const results: { name: string; rate: number; m: Record<string, Measured> }[] = [];
+
+  for (const c of CASES) {
+    const b = body(c.text, c.stream);
+    const bodyFile = join(dir, 'body.json');
+    writeFileSync(bodyFile, b);
+    const m: Record<string, Measured> = {};
+    for (const x of targets) {
+      // Warm up (JIT, connection pools), then max throughput with the target's CPU time around it.
+      await autocannon(x.url, { body: b, connections: 8, seconds: 1, headers: x.headers });
+      const c0 = cpuMs(x.pid);
+      const max = await autocannon(x.url, { body: b, connections, seconds, headers: x.headers });
+      const c1 = cpuMs(x.pid);
+      m[x.name] = { max, cpuUs: c0 === null || c1 === null || max.total === 0 ? null : ((c1 - c0) * 1000) / max.total };
+    }
+    const slowest = Math.min(...targets.filter((x) => x !== t.mock).map((x) => m[x.name]!.max.rps));
+    const rate = Math.max(10, Math.min(maxRate, Math.floor(slowest / 2)));
+    for (const x of targets) {
+      m[x.name]!.fixed = await autocannon(x.url, { body: b, connections: 16, seconds, rate, headers: x.headers });
+      m[x.name]!.probe = await latencyProbe(x.url, { bodyFile, n: probeN, warmup: Math.min(200, probeN), headers: x.headers });
+    }
+    for (const x of targets) {
+      const r = m[x.name]!;
+      const bad = r.max.errors + r.max.non2xx + r.fixed!.errors + r.fixed!.non2xx + r.probe!.failed;
+      console.error(
+        `${c.name.padEnd(31)} ${x.name.padEnd(11)} max ${Math.round(r.max.rps)} req/s, ${r.cpuUs?.toFixed(0) ?? '–'} µs CPU/req | @${rate}/s p50 ${r.fixed!.p50} p99 ${r.fixed!.p99} ms | probe p50 ${r.probe!.p50} p99 ${r.probe!.p99} µs${bad ? ` | ${bad} FAILED` : ''}`,
+      );
+    }
+    results.push({ name: c.name, rate, m });
+  }
+
+  const loadAfter = loadText();
+  const has = (n: string) => targets.some((x) => x.name === n);
+  const pk = has('portkey');
+  const fmtProbe = (p: ProbeResult) => `${(p.p50 / 1000).toFixed(2)} / ${(p.p99 / 1000).toFixed(2)}`;
+  const added = (a: ProbeResult, d: ProbeResult) => `${((a.p50 - d.p50) / 1000).toFixed(2)} / ${((a.p99 - d.p99) / 1000).toFixed(2)}`;
+  const failures = results.flatMap((r) => Object.entries(r.m).filter(([, v]) => v.max.non2xx + v.max.errors + v.fixed!.non2xx + v.fixed!.errors + v.probe!.failed > 0).map(([k]) => `${r.name} / ${k}`));
+
+  const latency = [
+    `**Sequential latency** (${probeN} requests one after another on one keep-alive connection, after ${Math.min(200, probeN)} warm-up requests; µs resolution, shown in ms). Added = target minus mock direct, same run.`,
+    '',
+    `| prompt | direct p50 / p99 | bare proxy p50 / p99 | veil p50 / p99 |${pk ? ' portkey p50 / p99 |' : ''} **veil added** p50 / p99 |${pk ? ' portkey added p50 / p99 |' : ''} bare added p50 / p99 |`,
+    `| --- | --- | --- | --- |${pk ? ' --- |' : ''} --- |${pk ? ' --- |' : ''} --- |`,
+    ...results.map(({ name, m }) => {
+      const d = m['mock direct']!.probe!;
+      return `| ${name} | ${fmtProbe(d)} | ${fmtProbe(m['bare proxy']!.probe!)} | ${fmtProbe(m.veil!.probe!)} |${pk ? ` ${fmtProbe(m.portkey!.probe!)} |` : ''} **${added(m.veil!.probe!, d)}** |${pk ? ` ${added(m.portkey!.probe!, d)} |` : ''} ${added(m['bare proxy']!.probe!, d)} |`;
+    }),
+  ];
+  const fixed = [
+    `**Latency under load** (autocannon, 16 connections, ${seconds} s at a fixed rate: ${maxRate} req/s or half the slowest proxy's throughput in that row, whichever is lower; autocannon reports whole ms).`,
+    '',
+    `| prompt | rate req/s | direct p50 / p99 ms | bare proxy p50 / p99 | veil p50 / p99 |${pk ? ' portkey p50 / p99 |' : ''} veil added p50 / p99 |`,
+    `| --- | ---: | --- | --- | --- |${pk ? ' --- |' : ''} --- |`,
+    ...results.map(({ name, rate, m }) => {
+      const f = (k: string) => `${m[k]!.fixed!.p50} / ${m[k]!.fixed!.p99}`;
+      const d = m['mock direct']!.fixed!;
+      const v = m.veil!.fixed!;
+      return `| ${name} | ${rate} | ${f('mock direct')} | ${f('bare proxy')} | ${f('veil')} |${pk ? ` ${f('portkey')} |` : ''} ${v.p50 - d.p50} / ${v.p99 - d.p99} |`;
+    }),
+  ];
+  const cpu = (x: Measured) => (x.cpuUs === null ? '–' : x.cpuUs.toFixed(0));
+  const throughput = [
+    `**Throughput** (autocannon, ${connections} connections, ${seconds} s, as fast as the target answers) and the target process's own CPU time per request (from /proc, robust to other load).`,
+    '',
+    `| prompt | direct req/s | bare proxy req/s | veil req/s |${pk ? ' portkey req/s |' : ''} **veil / bare** |${pk ? ' portkey / bare | veil / portkey |' : ''} CPU µs/req bare / veil${pk ? ' / portkey' : ''} | **CPU bare / veil** |`,
+    `| --- | ---: | ---: | ---: |${pk ? ' ---: |' : ''} ---: |${pk ? ' ---: | ---: |' : ''} --- | ---: |`,
+    ...results.map(({ name, m }) => {
+      const r = (k: string) => Math.round(m[k]!.max.rps);
+      const ratio = (a: string, b: string) => (m[a]!.max.rps / m[b]!.max.rps).toFixed(2);
+      const cb = m['bare proxy']!.cpuUs;
+      const cv = m.veil!.cpuUs;
+      return `| ${name} | ${r('mock direct')} | ${r('bare proxy')} | ${r('veil')} |${pk ? ` ${r('portkey')} |` : ''} **${ratio('veil', 'bare proxy')}** |${pk ? ` ${ratio('portkey', 'bare proxy')} | ${ratio('veil', 'portkey')} |` : ''} ${cpu(m['bare proxy']!)} / ${cpu(m.veil!)}${pk ? ` / ${cpu(m.portkey!)}` : ''} | **${cb && cv ? (cb / cv).toFixed(2) : '–'}** |`;
+    }),
+  ];
+  const setup = [
+    `Mock upstream answers every request with the same ${replyBytes}-byte reply (streamed as ${chunkSize}-character deltas, ~${Math.ceil(replyBytes / chunkSize)} events), so prompt size measures inspection cost. Veil runs \`bin/veil.mjs start\` with \`policies/default.yaml\` and the SQLite audit log on; the bare proxy is \`bench/bare-proxy.ts\` (@hono/node-server + fetch, no auth, inspection or audit); ${pk ? 'Portkey is `@portkey-ai/gateway` 1.15.2 (`build/start-server.js --headless`, headers `x-portkey-provider: openai` and `x-portkey-custom-host: <mock>/v1`, no guardrails, no cache; streamed responses re-wrapped by `bench/lib/portkey-mutable-headers.mjs` to work around Portkey issue #1389)' : `Portkey not measured: ${t.portkeyError ?? 'skipped (--no-portkey)'}`}. Every target, the mock and each load generator is its own process on 127.0.0.1; 2 cores shared by all of them.`,
+    '',
+    `Load average (1 / 5 / 15 min): **${loadBefore}** before, **${loadAfter}** after; run took ${Math.round((Date.now() - started) / 1000)} s.${failures.length ? ` Failed requests in: ${failures.join(', ')}.` : ' No failed requests.'}`,
+  ];
+  const text = [...setup, '', ...latency, '', ...fixed, '', ...throughput].join('\n');
+  console.log(text);
+  if (values.write) {
+    const cmd = `npx tsx bench/gateway-overhead.ts --seconds ${seconds} --rate ${maxRate} --probe ${probeN} --write`;
+    replaceSection('Gateway overhead', `Reproduce: \`${cmd}\`\n\n${text}\n`);
+  }
+} finally {
+  stopAll();
+  rmSync(dir, { recursive: true, force: true });
+}

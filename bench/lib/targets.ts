@@ -1,0 +1,76 @@
+/**
+ * @module bench/lib/targets
+ * Starts what the gateway benchmarks compare, each as its own process on 127.0.0.1: the mock
+ * upstream, a bare @hono/node-server pass-through proxy, the Veil gateway (default policy, audit
+ * log on) and Portkey's open-source gateway as plain pass-through. A target that cannot start is
+ * reported with its error instead of failing the whole run.
+ */
+import { join } from 'node:path';
+import { freePort, startProcess, tsx } from './procs.ts';
+
+export interface Target {
+  name: string;
+  /** Chat Completions URL. */
+  url: string;
+  headers: Record<string, string>;
+  pid: number;
+}
+
+export interface Targets {
+  mock: Target;
+  bare: Target;
+  veil: Target;
+  /** Null when Portkey could not be started; `portkeyError` says why. */
+  portkey: Target | null;
+  portkeyError: string | null;
+}
+
+export interface TargetOptions {
+  /** Directory for the gateway's SQLite database. */
+  dir: string;
+  replyBytes: number;
+  chunkSize: number;
+  portkey: boolean;
+}
+
+/** Portkey's Node entry, as its package.json `start:node` script runs it. */
+export const PORTKEY_ENTRY = 'node_modules/@portkey-ai/gateway/build/start-server.js';
+
+export async function startTargets(o: TargetOptions): Promise<Targets> {
+  const mockP = await startProcess(tsx('bench/lib/mock-server.ts', '--reply-bytes', String(o.replyBytes), '--chunk-size', String(o.chunkSize)), /MOCK_UPSTREAM_URL=(\S+)/);
+  const mockUrl = mockP.match[1]!;
+  const bareP = await startProcess(tsx('bench/bare-proxy.ts', '--upstream', `${mockUrl}/v1`), /BARE_PROXY_URL=(\S+)/);
+  const veilP = await startProcess(['bin/veil.mjs', 'start'], /listening on (http:\/\/\S+)/, {
+    PORT: '0',
+    VEIL_HOST: '127.0.0.1',
+    VEIL_DB: join(o.dir, 'veil.db'),
+    OPENAI_BASE_URL: `${mockUrl}/v1`,
+    OPENAI_API_KEY: 'sk-bench',
+  }, 60_000);
+  const key = /(veil_\S+)/.exec(veilP.output())![1]!;
+
+  let portkey: Target | null = null;
+  let portkeyError: string | null = null;
+  if (o.portkey) {
+    try {
+      const port = await freePort();
+      // --headless: no web console; the Portkey server itself has no host option and listens on all interfaces.
+      const p = await startProcess(['--import', './bench/lib/portkey-mutable-headers.mjs', PORTKEY_ENTRY, `--port=${port}`, '--headless'], /Ready for connections/, {}, 60_000);
+      portkey = {
+        name: 'portkey',
+        url: `http://127.0.0.1:${port}/v1/chat/completions`,
+        headers: { authorization: 'Bearer sk-bench', 'x-portkey-provider': 'openai', 'x-portkey-custom-host': `${mockUrl}/v1` },
+        pid: p.child.pid!,
+      };
+    } catch (e) {
+      portkeyError = (e as Error).message.split('\n').slice(0, 3).join(' ');
+    }
+  }
+  return {
+    mock: { name: 'mock direct', url: `${mockUrl}/v1/chat/completions`, headers: { authorization: 'Bearer sk-bench' }, pid: mockP.child.pid! },
+    bare: { name: 'bare proxy', url: `${bareP.match[1]}/v1/chat/completions`, headers: {}, pid: bareP.child.pid! },
+    veil: { name: 'veil', url: `${veilP.match[1]}/v1/chat/completions`, headers: { authorization: `Bearer ${key}` }, pid: veilP.child.pid! },
+    portkey,
+    portkeyError,
+  };
+}
