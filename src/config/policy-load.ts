@@ -16,7 +16,16 @@ export interface LoadedPolicy {
   hash: string;
   source: string;
   inspector: Inspector;
+  /**
+   * What the output guard runs on answers (`inspect_output`): the policy's credential types and
+   * custom patterns only. Answers are full of names and places the user asked about; masking
+   * those would break the answer, and running every detector on every streamed word is costly.
+   */
+  outputInspector: Inspector;
 }
+
+/** Entity types the output guard looks for in answers: credentials a model may emit. */
+export const OUTPUT_TYPES: ReadonlySet<string> = new Set(['SECRET', 'PRIVATE_KEY', 'PASSWORD']);
 
 export interface PolicyError {
   file: string;
@@ -142,14 +151,17 @@ export async function loadPolicies(sources: { file: string; text: string }[]): P
   for (const id of docs.keys()) {
     const doc = flatten(id, docs, (x) => fileOf.get(x) ?? x);
     let inspector: Inspector;
+    let outputInspector: Inspector;
     try {
       inspector = compileInspector({ rules: doc.rules, dictionaries: doc.dictionaries, patterns: doc.patterns });
+      const outputRules = Object.fromEntries(Object.entries(doc.rules).filter(([type]) => OUTPUT_TYPES.has(type) || doc.patterns.some((p) => p.type === type)));
+      outputInspector = compileInspector({ rules: outputRules, dictionaries: [], patterns: doc.patterns });
     } catch (e) {
       throw new PolicyLoadError([{ file: fileOf.get(id)!, line: null, field: '', message: (e as Error).message }]);
     }
     // The hash covers the resolved policy so a change to a base policy shows in its children's records.
     const hash = await sha256Hex(JSON.stringify(doc));
-    out.set(id, { doc, hash, source: textOf.get(id)!, inspector });
+    out.set(id, { doc, hash, source: textOf.get(id)!, inspector, outputInspector });
   }
   return out;
 }

@@ -64,7 +64,7 @@ export const PolicyDoc = z
     rules: z.record(TypeName, Rule).default({}),
     dictionaries: z.array(Dictionary).default([]),
     patterns: z.array(CustomPattern).default([]),
-    /** Also scan model answers and mask secrets the model emits. */
+    /** Also scan model answers and mask credentials the model emits (SECRET, PRIVATE_KEY, PASSWORD and custom patterns). */
     inspect_output: z.boolean().default(false),
     /**
      * If inspection itself fails (a bug, a resource limit), forward the request unredacted

@@ -36,11 +36,31 @@ export function inspectRequest(req: ParsedRequest, policy: LoadedPolicy, log: Lo
 export function answerInspector(policy: LoadedPolicy, log: Logger, requestId: string): (text: string) => Finding[] {
   return (text) => {
     try {
-      return policy.inspector.inspect(text);
+      return policy.outputInspector.inspect(text);
     } catch (e) {
       log.log('error', 'answer inspection failed', { requestId, policy: policy.doc.id, error: (e as Error)?.name ?? 'unknown' });
       if (policy.doc.fail_open) return [];
       throw new VeilError('inspection_failed', 'Veil could not inspect the answer, so it was withheld (policy fails closed).');
     }
   };
+}
+
+/**
+ * Refuses a request whose model name holds something the policy detects (an e-mail, a card…):
+ * the name is forwarded as is and written to the audit log, so it cannot be redacted — only
+ * refused. Throws VeilError('invalid_request'), naming no value. Also fails closed if the
+ * inspector throws, unless the policy fails open.
+ */
+export function rejectSensitiveModelName(model: string, policy: LoadedPolicy, log: Logger, requestId: string): void {
+  let findings: Finding[];
+  try {
+    findings = policy.inspector.inspect(model);
+  } catch (e) {
+    log.log('error', 'inspection failed', { requestId, policy: policy.doc.id, error: (e as Error)?.name ?? 'unknown' });
+    if (policy.doc.fail_open) return;
+    throw new VeilError('inspection_failed', 'Veil could not inspect this request, so it was not forwarded (policy fails closed).');
+  }
+  if (findings.length > 0) {
+    throw new VeilError('invalid_request', `The model name contains data the policy treats as sensitive (${[...new Set(findings.map((f) => f.type))].join(', ')}); it was not forwarded.`);
+  }
 }
