@@ -3,6 +3,9 @@
  * Opens the audit draft for every request before anything can fail (auth, body size, JSON), and
  * commits it when the response is complete. Streaming handlers mark the draft deferred and commit
  * when the stream ends, so a disconnect mid-stream is still recorded.
+ *
+ * The endpoint is recorded only in the shape of an API path (lower-case words and slashes); any
+ * other path is client text that may hold a value (`/v1/jane@corp.com`), so it is not stored.
  */
 import type { MiddlewareHandler } from 'hono';
 import { AuditDraft } from '../audit/draft.ts';
@@ -18,7 +21,7 @@ export function auditRequests(store: AuditStore, log: Logger, now: () => number)
     const draft = new AuditDraft(store, startedAt, now, {
       requestId,
       ts: new Date().toISOString(),
-      endpoint: `${c.req.method} ${c.req.path}`.slice(0, 200),
+      endpoint: endpointLabel(c.req.method, c.req.path),
     });
     c.set('requestId', requestId);
     c.set('audit', draft);
@@ -37,4 +40,12 @@ export function auditRequests(store: AuditStore, log: Logger, now: () => number)
       );
     }
   };
+}
+
+/** API paths are lower-case words: `/v1/chat/completions`, `/v1/messages/count_tokens`. */
+const API_PATH = /^\/v1(?:\/[a-z_]{1,32}){0,3}$/;
+
+export function endpointLabel(method: string, path: string): string {
+  const m = /^[A-Z]{1,10}$/.test(method) ? method : 'OTHER';
+  return `${m} ${API_PATH.test(path) ? path : '/v1/(unrecognized path)'}`;
 }

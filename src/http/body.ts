@@ -1,7 +1,9 @@
 /**
  * @module http/body
  * Reads a JSON request body with a hard size cap, counting bytes as they arrive so a chunked
- * upload without Content-Length cannot exhaust memory.
+ * upload without Content-Length cannot exhaust memory, and a nesting cap: a body nested deeper
+ * than `MAX_JSON_DEPTH` parses, but cannot be re-serialized for the upstream (stack overflow),
+ * so it is refused up front as the client's error instead of failing later as an upstream one.
  */
 import { VeilError } from '../util/errors.ts';
 
@@ -36,6 +38,9 @@ export async function readJsonBody(req: Request, maxBytes: number): Promise<unkn
     throw new VeilError('invalid_json', 'The request body is not valid UTF-8.');
   }
   if (!text.trim()) throw new VeilError('invalid_json', 'The request body is empty; send a JSON object.');
+  if (nestingExceeds(text, MAX_JSON_DEPTH)) {
+    throw new VeilError('invalid_json', `The request body nests JSON deeper than ${MAX_JSON_DEPTH} levels.`);
+  }
   try {
     return JSON.parse(text);
   } catch (e) {
@@ -43,6 +48,26 @@ export async function readJsonBody(req: Request, maxBytes: number): Promise<unkn
     const pos = /position (\d+)/.exec(String((e as Error).message))?.[1];
     throw new VeilError('invalid_json', `The request body is not valid JSON${pos ? ` (error at position ${pos})` : ''}.`);
   }
+}
+
+/** Far deeper than any real request (JSON Schemas of tools nest a few dozen levels). */
+export const MAX_JSON_DEPTH = 512;
+
+/** True when `[`/`{` nest deeper than `max` outside strings. One pass, no recursion, no allocation. */
+export function nestingExceeds(text: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c /* \ */) i++;
+      else if (c === 0x22 /* " */) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b /* [ */ || c === 0x7b /* { */) {
+      if (++depth > max) return true;
+    } else if (c === 0x5d /* ] */ || c === 0x7d /* } */) depth--;
+  }
+  return false;
 }
 
 function tooLarge(max: number) {

@@ -166,6 +166,12 @@ describe('values split across two messages (inspectSlots)', () => {
     expect(rrn.map((s) => s.map((f) => f.type))).toEqual([['KR_RRN'], ['KR_RRN']]);
   });
 
+  it('a value found on its own is not re-read across the seam (a@b.com. + echo… is no a@b.com.echo)', () => {
+    const slots = [slot(`Please write to ${EMAIL}.`), slot(`echo: Please write to ${EMAIL}.`)];
+    const per = inspectSlots(inspector, slots);
+    expect(per.map((s, i) => s.map((f) => slots[i]!.text.slice(f.start, f.end)))).toEqual([[EMAIL], [EMAIL]]);
+  });
+
   it('does not join JSON slots, and keeps per-slot findings when nothing crosses the seam', () => {
     expect(inspectSlots(inspector, [slot('john.doe'), { text: '@example.com', kind: 'json' }]).flat()).toEqual([]);
     const per = inspectSlots(inspector, [slot(`a ${EMAIL}`), slot(`${RRN} b`)]);

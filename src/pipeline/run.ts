@@ -19,8 +19,8 @@ import { randomId } from '../util/hash.ts';
 import type { Logger } from '../util/log.ts';
 import { readSse, type SseEvent } from '../util/sse.ts';
 import { answerTransforms } from './answer-transforms.ts';
-import { answerInspector, inspectRequest } from './inspect-request.ts';
-import { sseResponse, withIdleTimeout, type StreamEnd } from './stream.ts';
+import { answerInspector, inspectRequest, rejectSensitiveModelName } from './inspect-request.ts';
+import { requireJsonData, sseResponse, withIdleTimeout, type StreamEnd } from './stream.ts';
 import { redactRequest } from './transform-request.ts';
 
 export interface PipelineDeps {
@@ -49,6 +49,8 @@ export interface RequestScope {
 export async function runPipeline(dialect: Dialect, body: unknown, scope: RequestScope, deps: PipelineDeps): Promise<Response> {
   const { audit, policy, headers } = scope;
   const req = dialect.parse(body);
+  // The model name is client text too: it goes upstream and into the audit log, so it must not carry a finding.
+  rejectSensitiveModelName(req.model, policy, deps.log, scope.requestId);
   audit.set({ model: req.model, stream: req.stream });
   const kind = dialect.providerKind ?? 'openai';
   checkModel(req.model, deps.routes, kind);
@@ -99,7 +101,7 @@ export async function runPipeline(dialect: Dialect, body: unknown, scope: Reques
   if (!res.body) throw new VeilError('upstream_error', 'Upstream provider sent an empty stream.');
   const upstream = withIdleTimeout(res.body, deps.upstreamTimeoutMs, () => new VeilError('upstream_timeout', `Upstream stream stalled for ${deps.upstreamTimeoutMs} ms.`));
   const stats: StreamStats = {};
-  const events = dialect.transformStream(readSse(upstream), t, stats);
+  const events = dialect.transformStream(requireJsonData(readSse(upstream)), t, stats);
   return streamToClient(dialect, events, stats, scope, deps, tUp, () => upstreamCtl.abort());
 }
 
@@ -159,7 +161,9 @@ function streamToClient(
     if (end.kind === 'complete') final = { ...base, status: 200, errorCode: stats.upstreamError ? 'upstream_error' : null };
     else if (end.kind === 'client_closed') final = { ...base, status: 499, errorCode: 'client_closed' };
     else final = { ...base, status: isVeilError(end.error) ? end.error.status : 502, errorCode: isVeilError(end.error) ? end.error.code : 'upstream_error' };
-    audit.commit(final).catch((e) => deps.log.log('error', 'audit write failed', { requestId: scope.requestId, error: (e as Error)?.name }));
+    // Returned so the stream's last byte waits for the record: a client that saw a complete
+    // answer must find it in the audit log even if the process dies right after.
+    return audit.commit(final).catch((e) => deps.log.log('error', 'audit write failed', { requestId: scope.requestId, error: (e as Error)?.name }));
   };
   return sseResponse(events, {
     headers: scope.headers,

@@ -4,6 +4,7 @@
  * end is observed exactly once — normal end, upstream failure, idle timeout or client disconnect —
  * so the audit record is always written and upstream work is always cancelled.
  */
+import { VeilError } from '../util/errors.ts';
 import { formatSse, type SseEvent } from '../util/sse.ts';
 
 export type StreamEnd = { kind: 'complete' } | { kind: 'client_closed' } | { kind: 'error'; error: unknown };
@@ -16,15 +17,25 @@ export const SSE_HEADERS = {
 
 export function sseResponse(
   events: AsyncIterable<SseEvent>,
-  opts: { headers: Record<string, string>; onEnd: (end: StreamEnd) => void; onCancel: () => void; renderError?: (e: unknown) => SseEvent | null },
+  opts: {
+    headers: Record<string, string>;
+    /** Called once. A returned promise (the audit write) is awaited before the body's last byte. */
+    onEnd: (end: StreamEnd) => void | Promise<void>;
+    onCancel: () => void;
+    renderError?: (e: unknown) => SseEvent | null;
+  },
 ): Response {
   const enc = new TextEncoder();
   const it = events[Symbol.asyncIterator]();
   let ended = false;
-  const end = (e: StreamEnd) => {
+  const end = async (e: StreamEnd): Promise<void> => {
     if (ended) return;
     ended = true;
-    opts.onEnd(e);
+    try {
+      await opts.onEnd(e);
+    } catch {
+      // onEnd reports its own failures; the stream still ends.
+    }
   };
   const body = new ReadableStream<Uint8Array>({
     // Pull-based: we read upstream only as fast as the client reads us (natural backpressure).
@@ -32,24 +43,38 @@ export function sseResponse(
       try {
         const { value, done } = await it.next();
         if (done) {
-          ctl.close();
-          end({ kind: 'complete' });
+          // Record first, then the last byte: a complete response implies a durable record.
+          await end({ kind: 'complete' });
+          closeQuietly(ctl);
         } else ctl.enqueue(enc.encode(formatSse(value)));
       } catch (error) {
         // Headers are sent already: report the failure in-band, then end the stream cleanly.
         const ev = opts.renderError?.(error);
-        if (ev) ctl.enqueue(enc.encode(formatSse(ev)));
-        ctl.close();
-        end({ kind: 'error', error });
+        try {
+          if (ev) ctl.enqueue(enc.encode(formatSse(ev)));
+        } catch {
+          // The client went away meanwhile: nothing left to tell it.
+        }
+        await end({ kind: 'error', error });
+        closeQuietly(ctl);
       }
     },
     async cancel() {
-      end({ kind: 'client_closed' });
+      void end({ kind: 'client_closed' });
       opts.onCancel();
       await it.return?.().catch(() => {});
     },
   });
   return new Response(body, { status: 200, headers: { ...SSE_HEADERS, ...opts.headers } });
+}
+
+/** Closing throws once the client cancelled (possible while the audit write was awaited). */
+function closeQuietly(ctl: ReadableStreamDefaultController<Uint8Array>): void {
+  try {
+    ctl.close();
+  } catch {
+    /* already cancelled */
+  }
 }
 
 /**
@@ -79,4 +104,23 @@ export function withIdleTimeout(body: ReadableStream<Uint8Array>, ms: number, on
       return reader.cancel(reason);
     },
   });
+}
+
+/**
+ * Fails an upstream stream at its first event whose data is neither JSON nor `[DONE]`. Every
+ * supported upstream API (OpenAI chat and Responses, Anthropic Messages) sends JSON data, so a
+ * cut or garbled event means the answer is broken: the client gets an in-band error event
+ * instead of a silently truncated answer.
+ */
+export async function* requireJsonData(events: AsyncIterable<SseEvent>): AsyncGenerator<SseEvent> {
+  for await (const ev of events) {
+    if (ev.data !== '[DONE]' && ev.data !== '') {
+      try {
+        JSON.parse(ev.data);
+      } catch {
+        throw new VeilError('upstream_error', 'The upstream sent a malformed stream event.');
+      }
+    }
+    yield ev;
+  }
 }

@@ -4,7 +4,7 @@
  * transformed) dialect body; this module owns the upstream key, timeouts, and turning upstream
  * failures into VeilErrors whose text never contains the upstream key.
  */
-import { VeilError } from '../util/errors.ts';
+import { isVeilError, VeilError } from '../util/errors.ts';
 
 /** The wire format a provider speaks; a dialect is only sent to providers of its own kind. */
 export type ProviderKind = 'openai' | 'anthropic';
@@ -115,7 +115,15 @@ export async function readBounded(res: Response, max: number): Promise<string> {
   let out = '';
   let size = 0;
   for (;;) {
-    const { value, done } = await reader.read();
+    let chunk: ReadableStreamReadResult<Uint8Array>;
+    try {
+      chunk = await reader.read();
+    } catch (e) {
+      // A reset mid-body is the upstream's failure (502), not an internal error; timeouts pass as they are.
+      if (isVeilError(e)) throw e;
+      throw new VeilError('upstream_error', 'The upstream connection failed before the answer was complete.');
+    }
+    const { value, done } = chunk;
     if (done) break;
     size += value.byteLength;
     if (size > max) {
