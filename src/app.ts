@@ -8,12 +8,11 @@
  * const app = createApp({ keys, audit, policies, routes, pseudonymizer, limits });
  * serve({ fetch: app.fetch, port: 8787 });
  */
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import type { AuditStore } from './audit/types.ts';
 import type { LoadedPolicy } from './config/policy-load.ts';
 import { DIALECT_ROUTES } from './dialects/index.ts';
 import { openaiChat, renderOpenAIError } from './dialects/openai-chat/index.ts';
-import type { Dialect } from './dialects/types.ts';
 import { createAdminApi, type AdminDeps } from './admin/index.ts';
 import { createConsole } from './console/index.tsx';
 import { auditRequests } from './http/audit-middleware.ts';
@@ -23,6 +22,7 @@ import { createRateLimiter, modelAllowed } from './http/key-limits.ts';
 import type { VeilEnv } from './http/env.ts';
 import { listModels } from './http/routes/models.ts';
 import type { GatewayKey, KeyStore } from './keys/types.ts';
+import { rejectSensitiveModelName } from './pipeline/inspect-request.ts';
 import { runPipeline } from './pipeline/run.ts';
 import type { RouteTable } from './route/route.ts';
 import type { Pseudonymizer } from './transform/pseudonymizer.ts';
@@ -90,8 +90,9 @@ export function createApp(deps: AppDeps): Hono<VeilEnv> {
 
   app.get('/v1/models', (c) => c.json(listModels(deps.routes, Math.floor(Date.now() / 1000))));
 
-  const modelRoute = (dialect: Dialect) => async (c: import('hono').Context<VeilEnv>) => {
-    c.set('dialect', dialect);
+  // The dialect was set by the per-path middleware above, before auth.
+  const modelRoute = async (c: Context<VeilEnv>) => {
+    const dialect = c.get('dialect');
     const key = c.get('key');
     if (key.rateLimitRpm) {
       const r = limiter.take(key.id, key.rateLimitRpm);
@@ -102,6 +103,8 @@ export function createApp(deps: AppDeps): Hono<VeilEnv> {
     c.get('audit').set({ policyId: policy.doc.id, policyHash: policy.hash, policyVersion: policy.version ?? null });
     const body = await readJsonBody(c.req.raw, deps.limits.maxBodyBytes);
     const model = typeof (body as { model?: unknown } | null)?.model === 'string' ? (body as { model: string }).model : null;
+    // Before the model name is recorded anywhere: it is client text and may carry a value.
+    if (model !== null) rejectSensitiveModelName(model, policy, log, c.get('requestId'));
     if (model !== null && !modelAllowed(key, model)) {
       c.get('audit').set({ model: model.slice(0, 200) });
       throw new VeilError('model_not_allowed', `This key may not use the model '${model.slice(0, 100)}'.`);
@@ -117,7 +120,7 @@ export function createApp(deps: AppDeps): Hono<VeilEnv> {
     }, pipelineDeps);
   };
 
-  for (const { path, dialect } of DIALECT_ROUTES) app.post(path, modelRoute(dialect));
+  for (const { path } of DIALECT_ROUTES) app.post(path, modelRoute);
 
   if (deps.admin) app.route('/admin/api', createAdminApi(deps.admin));
   if (deps.admin) app.route('/admin', createConsole());
