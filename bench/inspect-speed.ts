@@ -5,8 +5,8 @@
  * core. Reported next to a baseline measured in the same run — one trivial linear regex scan
  * (`/\d{3}/g`) over the same texts — so the ratio survives a noisy machine. Also prints the
  * linearity curves: text length 1 KB → 1 MB, and dictionary size 10 → 10,000 terms. Times are
- * process CPU time (baseline and inspection in alternating rounds), so other load on a shared
- * machine inflates neither side much.
+ * process CPU time (baseline and inspection in alternating rounds, medians reported), so other
+ * load on a shared machine inflates neither side much.
  *
  *   npx tsx bench/inspect-speed.ts [--json]
  */
@@ -60,10 +60,21 @@ function time(fn: () => void, minMs = 300): number {
 }
 
 /** Two functions timed in alternating rounds, so a change in machine load hits both alike. */
-function timePair(a: () => void, b: () => void, rounds = 6, minMs = 100): [number, number] {
-  let ta = 0, tb = 0;
-  for (let i = 0; i < rounds; i++) { ta += time(a, minMs); tb += time(b, minMs); }
-  return [ta / rounds, tb / rounds];
+const ROUNDS = 9;
+
+function timePair(a: () => void, b: () => void, rounds = ROUNDS, minMs = 100): { a: number; b: number; ratio: number } {
+  const ta: number[] = [];
+  const tb: number[] = [];
+  for (let i = 0; i < rounds; i++) { ta.push(time(a, minMs)); tb.push(time(b, minMs)); }
+  // Medians, and the median of the per-round ratios: on a shared machine one round in a few is
+  // hit by a burst of other work, and a mean would carry it into the result.
+  return { a: median(ta), b: median(tb), ratio: median(tb.map((x, i) => x / ta[i]!)) };
+}
+
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((x, y) => x - y);
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
 function main(): void {
@@ -72,7 +83,7 @@ function main(): void {
   const mb = bytes / (1024 * 1024);
   const inspector = allTypesInspector();
   let sink = 0;
-  const [baselineMs, inspectMs] = timePair(
+  const { a: baselineMs, b: inspectMs, ratio } = timePair(
     () => { for (const s of texts) { const re = /\d{3}/g; while (re.exec(s)) sink++; } },
     () => { for (const s of texts) sink += inspector.inspect(s).length; },
   );
@@ -81,7 +92,7 @@ function main(): void {
   console.log('| measure | MB/s |\n| --- | ---: |');
   console.log(`| baseline \`/\\d{3}/g\` scan | ${(mb / (baselineMs / 1000)).toFixed(1)} |`);
   console.log(`| inspect, all built-in types | ${(mb / (inspectMs / 1000)).toFixed(1)} |`);
-  console.log(`\nRatio inspect/baseline time: ${(inspectMs / baselineMs).toFixed(2)}×\n`);
+  console.log(`\nRatio inspect/baseline time (median of ${ROUNDS} alternating rounds): ${ratio.toFixed(2)}×\n`);
 
   // Where the time goes: each detector alone over the same corpus (keyword prefilter included).
   const per = BUILTIN_DETECTORS.map((d) => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { scanNumbers, TextScan } from './text-scan.ts';
+import { scanNumbers, TextScan, type ClusterNeed } from './text-scan.ts';
 import { gluedToNeighbour, scanAll } from './detectors/pii/scan.ts';
 import { scanNearAnchors } from './detectors/people/anchored-scan.ts';
 
@@ -8,7 +8,7 @@ import { scanNearAnchors } from './detectors/people/anchored-scan.ts';
  * Accepted [start, end) spans under a number detector's rules: glued matches and matches with
  * fewer digits/dots than the detector's declared need are retried one further.
  */
-function spans(run: (visit: (m: RegExpExecArray) => number | void) => void, text: string, need: { digits: number; dots?: number }): [number, number][] {
+function spans(run: (visit: (m: RegExpExecArray) => number | void) => void, text: string, need: ClusterNeed): [number, number][] {
   const out: [number, number][] = [];
   run((m) => {
     const end = m.index + m[0].length;
@@ -34,8 +34,21 @@ describe('scanNumbers', () => {
       /\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}/g, // IPv4
       /(\+[1-9]\d{0,2}[ .-]?)?(\(\d{1,5}\)[ .-]?)?(\d{1,15}(?:[ .-]\d{1,15}){1,7}|\d{7,15})/g, // phone chain
       /\d{6}([-\u2013 ]?)\d{7}/g, // 13-digit IDs
+      /\d{3}([- ]?)\d{2}\1\d{5}/g, // BRN
+      /(\+1[ .-]?|(?:00)?1[ .-])?(?:(\([2-9]\d\d\))[ .-]?|([2-9]\d\d)([ .-]))\d{3}([ .-])\d{4}/g, // NANP
+      /\d{2,14}(?:[- ]\d{2,8}){0,4}/g, // bank account candidate
     ];
-    const needs = [{ digits: 9 }, { digits: 12 }, { digits: 4, dots: 3 }, { digits: 7 }, { digits: 13 }];
+    // The first-group rules the detectors declare for these regexes (see each detector).
+    const needs: ClusterNeed[] = [
+      { digits: 9, firstGroup: (n) => n === 3 || n >= 9 },
+      { digits: 12 },
+      { digits: 4, dots: 3, firstGroup: (n) => n <= 3 },
+      { digits: 7, firstGroup: (n) => n <= 15 },
+      { digits: 13, firstGroup: (n) => n === 6 || n >= 13 },
+      { digits: 10, firstGroup: (n) => n === 3 || n >= 10 },
+      { digits: 10, firstGroup: (n) => n === 1 || n === 3 },
+      { digits: 10, firstGroup: (n) => n >= 2 && n <= 14 },
+    ];
     fc.assert(
       fc.property(numberish, (text) => {
         regexes.forEach((re, k) => {
@@ -53,6 +66,22 @@ describe('scanNumbers', () => {
     const [c] = new TextScan('ip 10.0.0.1, x12 34').numberClusters();
     expect(c).toMatchObject({ start: 3, digits: 5, dots: 3 });
     expect(c!.starts).toEqual([3, 6, 8, 10]);
+  });
+
+  it('records per start the digits and dots left and the length of its first digit group', () => {
+    const [c] = new TextScan('tel +82 (0)10-1234-5678.').numberClusters();
+    expect(c!.starts.map((p) => 'tel +82 (0)10-1234-5678.'.charAt(p))).toEqual(['+', '8', '(', '0', '1', '1', '5']);
+    expect(c!.firstGroup).toEqual([0, 2, 0, 1, 2, 4, 4]);
+    expect(c!.tailDigits).toEqual([13, 13, 11, 11, 10, 8, 4]);
+    expect(c!.tailDots).toEqual([1, 1, 1, 1, 1, 1, 1]);
+  });
+
+  it('skips starts whose first group the detector rules out, and only those', () => {
+    const text = 'a 88213 200 37 b 555-234-5678';
+    const tried: number[] = [];
+    const re = /\d+/g;
+    scanNumbers(re, text, undefined, { digits: 1, firstGroup: (n) => n === 3 }, (m) => { tried.push(m.index); return m.index + 1; });
+    expect(tried.map((p) => text.slice(p, p + 3))).toEqual(['200', '555', '234']);
   });
 });
 

@@ -34,6 +34,20 @@ export interface NumberCluster {
   readonly dots: number;
   /** Positions where a match may begin: a digit, `+` or `(` not glued to a preceding word character. */
   readonly starts: readonly number[];
+  /**
+   * Per start: digits from it to the cluster's end. A match is made of cluster characters only,
+   * so a detector needing N digits cannot match at a start with fewer left; these only shrink
+   * along the cluster, so the first start with too few ends the cluster for that detector.
+   */
+  readonly tailDigits: readonly number[];
+  /** Per start: dots from it to the cluster's end (IPv4 needs three). */
+  readonly tailDots: readonly number[];
+  /**
+   * Per start: the length of the digit run it begins (its first group: `3` for `555-123-4567`,
+   * `10` for `0212345678`), 0 at a `+` or `(`. Each number detector's regex fixes what its first
+   * group can be, so this one number rules most starts out before any regex runs.
+   */
+  readonly firstGroup: readonly number[];
 }
 
 function isSeparator(c: number): boolean {
@@ -67,15 +81,41 @@ function findClusters(text: string): NumberCluster[] {
     let digits = 0;
     let dots = 0;
     const starts: number[] = [];
+    // Digits and dots before each start; turned into counts left after it once the totals are known.
+    const tailDigits: number[] = [];
+    const tailDots: number[] = [];
+    const firstGroup: number[] = [];
+    // The digit run being read, and the start (index into `starts`) waiting for its length.
+    let runStart = -1;
+    let open = -1;
     let prev = start > 0 ? text.charCodeAt(start - 1) : 0;
     for (let i = start; i < end; i++) {
       const c = text.charCodeAt(i);
-      if (isDigitCode(c)) digits++;
-      else if (c === 46) dots++;
-      if ((isDigitCode(c) || c === 43 || c === 40) && !isWordCode(prev)) starts.push(i);
+      const digit = isDigitCode(c);
+      if (!digit && runStart >= 0) {
+        if (open >= 0) firstGroup[open] = i - runStart;
+        runStart = -1;
+        open = -1;
+      }
+      if ((digit || c === 43 || c === 40) && !isWordCode(prev)) {
+        if (digit) open = starts.length;
+        starts.push(i);
+        tailDigits.push(digits);
+        tailDots.push(dots);
+        firstGroup.push(0);
+      }
+      if (digit) {
+        digits++;
+        if (runStart < 0) runStart = i;
+      } else if (c === 46) dots++;
       prev = c;
     }
-    out.push({ start, end, digits, dots, starts });
+    if (open >= 0) firstGroup[open] = end - runStart;
+    for (let k = 0; k < starts.length; k++) {
+      tailDigits[k] = digits - tailDigits[k]!;
+      tailDots[k] = dots - tailDots[k]!;
+    }
+    out.push({ start, end, digits, dots, starts, tailDigits, tailDots, firstGroup });
     re.lastIndex = end;
   }
   return out;
@@ -124,6 +164,12 @@ export interface ClusterNeed {
   readonly dots?: number;
   /** Characters a match can begin with, when the regex allows only a few (`0+(` for KR phones). */
   readonly first?: string;
+  /**
+   * Whether a match the detector can accept may begin with a digit run of this length (asked
+   * only at digit starts). Skipping a start is safe when every regex match there is one the
+   * detector rejects while continuing at the next position (`return start + 1`).
+   */
+  readonly firstGroup?: (length: number) => boolean;
 }
 
 const stickyCache = new WeakMap<RegExp, RegExp>();
@@ -139,7 +185,8 @@ function stickyOf(re: RegExp): RegExp {
 }
 
 /**
- * Runs `re` anchored at each token start of the clusters that satisfy `need`, in text order,
+ * Runs `re` anchored at each token start of the clusters that satisfy `need` (with enough digits
+ * and dots left from that start to the cluster's end), in text order,
  * calling `visit` per match like a `lastIndex` scan: `visit` may return where to continue (after an
  * accepted span, or `m.index + 1` to retry), else scanning continues after the match. Starts
  * listed in `within` ranges only, when given (sorted, disjoint `[from, to)`).
@@ -155,11 +202,17 @@ export function scanNumbers(
   const sticky = stickyOf(re);
   const minDots = need.dots ?? 0;
   const first = need.first;
+  const group = need.firstGroup;
   let floor = 0;
   let w = 0;
   for (const c of scanOf(text, ctx).numberClusters()) {
     if (c.digits < need.digits || c.dots < minDots || c.end <= floor) continue;
-    for (const p of c.starts) {
+    const starts = c.starts;
+    for (let i = 0; i < starts.length; i++) {
+      // Too few digits (dots) left in the cluster for any match from here on.
+      if (c.tailDigits[i]! < need.digits) break;
+      if (c.tailDots[i]! < minDots) break;
+      const p = starts[i]!;
       if (p < floor) continue;
       if (within) {
         while (w < within.length && within[w]![1] <= p) w++;
@@ -167,6 +220,7 @@ export function scanNumbers(
         if (p < within[w]![0]) continue;
       }
       if (first !== undefined && !first.includes(text.charAt(p))) continue;
+      if (group !== undefined && c.firstGroup[i]! > 0 && !group(c.firstGroup[i]!)) continue;
       sticky.lastIndex = p;
       const m = sticky.exec(text);
       if (m === null) continue;

@@ -47,6 +47,15 @@ describe('person.en', () => {
     expect(names(text, 0.45)).toEqual([]);
   });
 
+  it('finds form labels with or without their prefix words, in either case', () => {
+    for (const label of ['Full Name', 'First name', 'Account Name', 'Card holder Name', 'Cardholder name', 'Patient Name', 'Name', 'Tenant', 'Attn', 'From']) {
+      expect(names(`x\n${label}: Maria Lopez\n`, 0.5)).toEqual(['Maria Lopez']);
+    }
+    // The label must start a word (0.5 would be the weaker given-name + surname rule).
+    expect(names('xName: Maria Lopez', 0.6)).toEqual([]);
+    expect(names('Surname: Lopez', 0.5)).toEqual([]);
+  });
+
   it('is fast and safe on 1 MB hostile input', () => {
     for (const unit of ['Mr. ', 'Dear John ', 'My name is ', 'Aaaa Bbbb ', 'James ', 'Regards,\n']) {
       const text = unit.repeat(Math.ceil((1 << 20) / unit.length));

@@ -23,6 +23,12 @@ const ANY_NAME = String.raw`([\p{L}\p{M}'’-]{2,30}(?:[^\S\r\n]{1,3}[\p{L}\p{M}
 interface Cue {
   readonly re: RegExp;
   readonly score: number;
+  /**
+   * Where the cue can begin, when the alternation derived from `re` is slow to scan for (see
+   * CUE_SCANS). Every position where `re` matches with a name must be among their hits, or be
+   * covered by a hit whose match ends at the same place with the same name.
+   */
+  readonly finders?: readonly RegExp[];
   /** Cues whose name may be lower-case; they still need each word to pass the stop-list. */
   readonly lowerOk?: boolean;
 }
@@ -40,6 +46,14 @@ const CUES: readonly Cue[] = [
       'gu',
     ),
     score: 0.7,
+    // The optional `Full `/`Patient `… prefixes only move the match start: the same label matched
+    // from `Name` captures the same name and ends at the same place, so the finders skip them.
+    // Upper-case words in one alternation and lower-case `name` apart scan about twice as fast as
+    // the derived alternation, whose optional prefixes and `[Nn]` are tried at every letter.
+    finders: [
+      /Name|Patient|Contact|Customer|Client|Employee|Attn|Attention|Signed|Applicant|Candidate|Recipient|Sender|Passenger|Guest|Tenant|Driver|Physician|Author|From|To|Cc|User/g,
+      /name/g,
+    ],
   },
   { re: new RegExp(String.raw`\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Mister|Doctor|Professor)\.?${SP}${CAP_NAME}`, 'gu'), score: 0.85 },
   {
@@ -63,7 +77,7 @@ const CUES: readonly Cue[] = [
  * cue words (`finder`, no `\b`, no `u`) finds where a cue can begin in one native pass, and the
  * full cue regex runs anchored there: the same matches as a global scan, in the same order.
  */
-interface CueScan extends Cue { readonly finder: RegExp; readonly sticky: RegExp }
+interface CueScan extends Cue { readonly finder: readonly RegExp[]; readonly sticky: RegExp }
 
 const CUE_SCANS: readonly CueScan[] = CUES.map((cue) => {
   // The cue-word alternation: the regex source after its leading `\b`, up to the group's end.
@@ -77,24 +91,38 @@ const CUE_SCANS: readonly CueScan[] = CUES.map((cue) => {
     if (c === '(') depth++;
     else if (c === ')' && --depth === 0) break;
   }
-  return { ...cue, finder: new RegExp(src.slice(2, i + 1), 'g'), sticky: new RegExp(src, cue.re.flags.replace('g', '') + 'y') };
+  return {
+    ...cue,
+    finder: cue.finders ?? [new RegExp(src.slice(2, i + 1), 'g')],
+    sticky: new RegExp(src, cue.re.flags.replace('g', '') + 'y'),
+  };
 });
+
+/** Every position where one of the finders matches, ascending, without repeats. */
+function finderHits(text: string, finders: readonly RegExp[]): number[] {
+  const lists = finders.map((f) => {
+    const out: number[] = [];
+    const re = new RegExp(f);
+    // Alternatives may overlap: try every position a cue word starts.
+    for (let h = re.exec(text); h !== null; h = re.exec(text)) { out.push(h.index); re.lastIndex = h.index + 1; }
+    return out;
+  });
+  if (lists.length === 1) return lists[0]!;
+  const all = lists.flat().sort((a, b) => a - b);
+  return all.filter((p, k) => k === 0 || all[k - 1] !== p);
+}
 
 /** Calls `visit` for each match of the cue, in text order, as `cue.re` scanned globally would. */
 function eachCueMatch(text: string, cue: CueScan, visit: (m: RegExpExecArray) => void): void {
-  const finder = new RegExp(cue.finder);
   const re = cue.sticky;
   let floor = 0;
-  for (let h = finder.exec(text); h !== null; h = finder.exec(text)) {
-    const p = h.index;
-    finder.lastIndex = p + 1; // alternatives may overlap: try every position a cue word starts
+  for (const p of finderHits(text, cue.finder)) {
     if (p < floor) continue;
     re.lastIndex = p;
     const m = re.exec(text);
     if (m === null || m[0].length === 0) continue;
     visit(m);
     floor = m.index + m[0].length;
-    if (finder.lastIndex < floor) finder.lastIndex = floor;
   }
   re.lastIndex = 0;
 }

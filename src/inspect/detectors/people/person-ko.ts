@@ -29,6 +29,9 @@ const AFTER_LABEL = new RegExp(
   'g',
 );
 
+/** Any Hangul syllable: every match of both patterns holds several, so a text without one has none. */
+const HANGUL = /[가-힣]/;
+
 function plausible(surname: string, given: string): boolean {
   const full = surname + given;
   if (NOT_NAMES.has(full) || TITLE_SET.has(given)) return false;
@@ -41,6 +44,8 @@ export const personKo: Detector = {
   types: ['PERSON'],
   detect(text: string): Finding[] {
     const out: Finding[] = [];
+    // English prose, code and logs: one native scan for a syllable instead of two pattern scans.
+    if (!HANGUL.test(text)) return out;
     const seen = new Set<number>();
     const scan = (pattern: RegExp, score: (given: string) => number): void => {
       const re = new RegExp(pattern);

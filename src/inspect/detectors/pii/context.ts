@@ -39,6 +39,16 @@ export const CONTEXT_BOOST = 0.35;
  * Detectors that report a candidate *because of* a context word use this one.
  */
 export function hasOwnContext(text: string, start: number, words: readonly string[], before = 32): boolean {
+  const window = ownWindow(text, start, before);
+  return window !== '' && containsAny(window.toLowerCase(), words);
+}
+
+/**
+ * The text a label of the value at `start` can be in: at most `before` characters before it, cut
+ * after the last digit that precedes the value (as in `hasOwnContext`), not lower-cased. Detectors
+ * that test several word lists take it once and test each list with `containsAny`.
+ */
+export function ownWindow(text: string, start: number, before = 32): string {
   let from = Math.max(0, start - before);
   for (let i = start - 1; i >= from; i--) {
     const c = text.charCodeAt(i);
@@ -47,8 +57,11 @@ export function hasOwnContext(text: string, start: number, words: readonly strin
       break;
     }
   }
-  if (start <= from) return false;
-  const window = text.slice(from, start).toLowerCase();
-  for (const w of words) if (window.includes(w)) return true;
+  return start <= from ? '' : text.slice(from, start);
+}
+
+/** True if `lower` (already lower-cased) contains one of `words`. */
+export function containsAny(lower: string, words: readonly string[]): boolean {
+  for (const w of words) if (lower.includes(w)) return true;
   return false;
 }

@@ -84,7 +84,7 @@ export const ipAddressDetector: Detector = {
   types: [TYPE],
   detect(text: string, ctx?: DetectContext): Finding[] {
     const out: Finding[] = [];
-    scanNumbers(V4, text, ctx, { digits: 4, dots: 3 }, (m) => {
+    scanNumbers(V4, text, ctx, { digits: 4, dots: 3, firstGroup: (n) => n <= 3 }, (m) => {
       const start = m.index;
       const end = start + m[0].length;
       const before = codeAt(text, start - 1);

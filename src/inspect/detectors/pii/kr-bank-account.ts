@@ -13,7 +13,7 @@
  */
 import type { DetectContext, Detector, Finding } from '../../types.ts';
 import { scanNumbers } from '../../text-scan.ts';
-import { hasOwnContext } from './context.ts';
+import { containsAny, ownWindow } from './context.ts';
 import { finding, gluedToNeighbour } from './scan.ts';
 
 const ID = 'kr_bank_account';
@@ -38,7 +38,7 @@ export const krBankAccountDetector: Detector = {
   detect(text: string, ctx?: DetectContext): Finding[] {
     const out: Finding[] = [];
     // No keyword prefilter: each ten-digit candidate is checked for its own bank or account word
-    // (`hasOwnContext` below), cheaper than finding every occurrence of forty words first.
+    // (below), cheaper than finding every occurrence of forty words first.
     const visit = (m: RegExpExecArray): number => {
       const start = m.index;
       const end = start + m[0].length;
@@ -47,15 +47,20 @@ export const krBankAccountDetector: Detector = {
       const digits = raw.replace(/[- ]/g, '');
       if (digits.length < 10 || digits.length > 14) return start + 1;
       if (raw.includes('-') && raw.includes(' ')) return start + 1;
+      // One window for all three lists; the short names only in its last SHORT_WINDOW characters
+      // (the window is already cut after the last digit before the value, as each list needs).
+      const window = ownWindow(text, start, WINDOW);
+      if (window === '') return start + 1;
+      const lower = window.toLowerCase();
       let score = 0;
-      if (hasOwnContext(text, start, ACCOUNT_WORDS, WINDOW)) score = 0.85;
-      else if (hasOwnContext(text, start, BANK_NAMES, WINDOW)) score = 0.7;
-      else if (hasOwnContext(text, start, SHORT_BANK_NAMES, SHORT_WINDOW)) score = 0.7;
+      if (containsAny(lower, ACCOUNT_WORDS)) score = 0.85;
+      else if (containsAny(lower, BANK_NAMES)) score = 0.7;
+      else if (containsAny(window.slice(-SHORT_WINDOW).toLowerCase(), SHORT_BANK_NAMES)) score = 0.7;
       if (score === 0) return start + 1;
       out.push(finding(TYPE, start, end, score, ID));
       return end;
     };
-    scanNumbers(CANDIDATE, text, ctx, { digits: 10 }, visit);
+    scanNumbers(CANDIDATE, text, ctx, { digits: 10, firstGroup: (n) => n >= 2 && n <= 14 }, visit);
     return out;
   },
 };

@@ -23,7 +23,7 @@ export const krBrnDetector: Detector = {
   types: [TYPE],
   detect(text: string, ctx?: DetectContext): Finding[] {
     const out: Finding[] = [];
-    scanNumbers(CANDIDATE, text, ctx, { digits: 10 }, (m) => {
+    scanNumbers(CANDIDATE, text, ctx, { digits: 10, firstGroup: (n) => n === 3 || n >= 10 }, (m) => {
       const start = m.index;
       const end = start + m[0].length;
       if (gluedToNeighbour(text, start, end)) return start + 1;

@@ -33,7 +33,7 @@ export const krDriverLicenseDetector: Detector = {
   types: [TYPE],
   detect(text: string, ctx?: DetectContext): Finding[] {
     const out: Finding[] = [];
-    scanNumbers(NUMERIC, text, ctx, { digits: 12, first: '12' }, (m) => {
+    scanNumbers(NUMERIC, text, ctx, { digits: 12, first: '12', firstGroup: (n) => n === 2 || n >= 12 }, (m) => {
       const start = m.index;
       const end = start + m[0].length;
       if (gluedToNeighbour(text, start, end)) return start + 1;
@@ -46,7 +46,7 @@ export const krDriverLicenseDetector: Detector = {
       return end;
     });
     // Named form (`서울 12-345678-90`): found from its digits, the region name looked up before them.
-    scanNumbers(NAMED_DIGITS, text, ctx, { digits: 10 }, (m) => {
+    scanNumbers(NAMED_DIGITS, text, ctx, { digits: 10, firstGroup: (n) => n === 2 }, (m) => {
       const start = regionStart(text, m.index);
       if (start < 0) return m.index + 1;
       const end = m.index + m[0].length;

@@ -20,7 +20,9 @@ const CANDIDATE = /\d{1,11}(?:[- ]\d{1,10}){0,2}/g;
 export const krHealthInsuranceDetector: Detector = {
   id: ID,
   types: [TYPE],
-  // No keyword prefilter: these words are cheaper to look for only after a ten-digit number is found.
+  // Every finding needs one of these words just before it, so a text without any is skipped by the
+  // engine's keyword prefilter (one native scan) before any number is looked at.
+  keywords: CONTEXT,
   detect(text: string, ctx?: DetectContext): Finding[] {
     const out: Finding[] = [];
     // Every ten-digit candidate is checked for its own label (`hasOwnContext` below); looking the
@@ -37,7 +39,7 @@ export const krHealthInsuranceDetector: Detector = {
       out.push(finding(TYPE, start, end, 0.75, ID));
       return end;
     };
-    scanNumbers(CANDIDATE, text, ctx, { digits: 10 }, visit);
+    scanNumbers(CANDIDATE, text, ctx, { digits: 10, firstGroup: (n) => n <= 11 }, visit);
     return out;
   },
 };

@@ -39,7 +39,7 @@ export function scanId13(text: string, ctx?: DetectContext): readonly Id13[] {
 
 function findId13(text: string, ctx: DetectContext | undefined): Id13[] {
   const out: Id13[] = [];
-  scanNumbers(ID13, text, ctx, { digits: 13 }, (m) => {
+  scanNumbers(ID13, text, ctx, { digits: 13, firstGroup: (n) => n === 6 || n >= 13 }, (m) => {
     const start = m.index;
     const end = start + m[0].length;
     if (gluedToNeighbour(text, start, end)) return start + 1;

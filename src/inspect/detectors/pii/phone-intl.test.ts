@@ -43,4 +43,31 @@ describe('international phone detector', () => {
     const [ctx] = intlPhoneDetector.detect('tel +44 20 7946 0958', {});
     expect(ctx!.score).toBeGreaterThan(bare!.score);
   });
+
+  it('rejects groupings no phone number has, even with a phone word', () => {
+    // 6-7: the shape of resident / foreign / corporate registration numbers (any date, any separator).
+    expect(found('전화 451638-2515243')).toEqual([]);
+    expect(found('phone 880101 1234567')).toEqual([]);
+    // A first group of seven or more digits: dated order numbers and other long codes.
+    expect(found('문의 20231006-5938799')).toEqual([]);
+    expect(found('call 1234567 89')).toEqual([]);
+    // 3-2-5: the business registration number's shape, valid checksum or not.
+    expect(found('연락처 874-35-75315')).toEqual([]);
+    expect(found('tel 220 81 62517')).toEqual([]);
+    // Still found: six-digit UK area codes in an eleven-digit number, and 3-2-x groupings.
+    expect(found('Phone: 016977 23456')).toEqual(['016977 23456']);
+    expect(found('Mobile: 432 03 163')).toEqual(['432 03 163']);
+  });
+
+  it('does not borrow a phone word from another sentence or another number\'s label', () => {
+    expect(found('안녕하세요, 문의드립니다. 로그 시각 1555-3539-1094 확인')).toEqual([]);
+    expect(found('연락 주세요. 주문번호 8338-0919-5557으로 배송')).toEqual([]);
+    expect(found('Call us about tracking 0171 3938 5389')).toEqual([]);
+    expect(found('Thanks for the call. The invoice is 4021 77 1180.')).toEqual([]);
+    expect(found('참조 0171-3938-5389은')).toEqual([]);
+    // …while a label of its own still counts, after another number's label too.
+    expect(found('주문번호 12, 전화 0171-3938-5389')).toEqual(['0171-3938-5389']);
+    expect(found('Call me! 0490 75 40 81')).toEqual(['0490 75 40 81']);
+    expect(found('Tel. 0490 75 40 81')).toEqual(['0490 75 40 81']);
+  });
 });

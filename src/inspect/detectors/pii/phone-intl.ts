@@ -6,12 +6,15 @@
  * `(08) 8747 6301`, `60-56-85-91`, `Fax: 9498777106`).
  *
  * Without a `+` a digit grouping is only a phone number because of what surrounds it, so the
- * context word is what lifts it over a default policy's 0.5. Shapes of other things are
- * rejected outright: calendar dates, dotted quads (IPv4), and runs long enough to be cards.
+ * context word is what lifts it over a default policy's 0.5, and only when it is the number's own
+ * label (`phone-label.ts`). Shapes of other things are rejected outright: calendar dates, dotted
+ * quads (IPv4), runs long enough to be cards, and groupings no phone number has (a first group of
+ * six or more digits such as the 6-7 of resident numbers, the 3-2-5 of business numbers).
  */
 import type { DetectContext, Detector, Finding } from '../../types.ts';
 import { scanNumbers } from '../../text-scan.ts';
-import { CONTEXT_BOOST, hasContext, hasOwnContext } from './context.ts';
+import { CONTEXT_BOOST, hasContext } from './context.ts';
+import { numberLabel } from './phone-label.ts';
 import { PHONE_CONTEXT, PHONE_CONTEXT_AFTER } from './phone-words.ts';
 import { finding, gluedToNeighbour } from './scan.ts';
 
@@ -30,6 +33,23 @@ const DATE_YMD = /^(?:19|20)\d\d([-.])(0?[1-9]|1[0-2])\1(0?[1-9]|[12]\d|3[01])(?
 const DATE_DMY = /^(0?[1-9]|[12]\d|3[01])([-.])(0?[1-9]|1[0-2])\2(?:19|20)\d\d$/;
 const DOTTED_QUAD = /^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
 
+/**
+ * Whether a grouping written without `+` or `(area)` can be a phone number at all. A phone number's
+ * first group is its trunk prefix and area code (`02`, `031`, `0171`, `01632`), at most five digits
+ * — six only for the few UK codes like `016977`, in an eleven-digit number. So a longer first
+ * group is something else: `451638-2515243` has the 6-7 shape of a resident or corporate
+ * registration number, `20231006-5938799` is a dated order number. And `NNN-NN-NNNNN` is the
+ * Korean business registration number's shape; no Korean, NANP or other national plan groups a
+ * phone number 3-2-5.
+ */
+function phoneGrouping(groups: readonly string[], total: number): boolean {
+  if (groups.length < 2) return true;
+  const first = groups[0]!.length;
+  if (first >= 7 || (first === 6 && total > 11)) return false;
+  if (groups.length === 3 && first === 3 && groups[1]!.length === 2 && groups[2]!.length === 5) return false;
+  return true;
+}
+
 /** Score for a chain, or 0 if it is not phone-shaped. */
 function baseScore(plus: string | undefined, area: string | undefined, body: string): number {
   const groups = body.split(/[ .-]/);
@@ -45,6 +65,7 @@ function baseScore(plus: string | undefined, area: string | undefined, body: str
   if (total < 7 || total > 15) return 0;
   if (singles > 1) return 0;
   if (DATE_YMD.test(body) || DATE_DMY.test(body) || DOTTED_QUAD.test(body)) return 0;
+  if (!plus && !area && !phoneGrouping(groups, total)) return 0;
   if (plus) return total >= 8 ? 0.6 : 0;
   if (groups.length === 1 && !area) return total >= 8 ? 0.2 : 0;
   return 0.3;
@@ -55,7 +76,7 @@ export const intlPhoneDetector: Detector = {
   types: [TYPE],
   detect(text: string, ctx?: DetectContext): Finding[] {
     const out: Finding[] = [];
-    scanNumbers(CHAIN, text, ctx, { digits: 7 }, (m) => {
+    scanNumbers(CHAIN, text, ctx, { digits: 7, firstGroup: (n) => n <= 15 }, (m) => {
       const start = m.index;
       const end = start + m[0].length;
       // A space is glue too: a chain that starts mid-way through a longer rejected chain is a
@@ -66,9 +87,15 @@ export const intlPhoneDetector: Detector = {
       const base = baseScore(plus, m[2], m[3] ?? '');
       if (base === 0) return start + 1;
       const plain = base === 0.2;
+      // The phone word must be this number's own label (see phone-label.ts); a label written
+      // after the number ("… 1693-Office") counts unless another number's label precedes it.
+      const window = plain ? 20 : 40;
+      const label = numberLabel(text, start, PHONE_CONTEXT, window, false);
       const context =
-        hasOwnContext(text, start, PHONE_CONTEXT, plain ? 20 : 40) ||
-        hasContext(text, end, end, PHONE_CONTEXT_AFTER, 0, plain ? 6 : 12);
+        label === 'phone' ||
+        (label === 'none' &&
+          hasContext(text, end, end, PHONE_CONTEXT_AFTER, 0, plain ? 6 : 12) &&
+          numberLabel(text, start, PHONE_CONTEXT, window) !== 'other');
       const score = base + (context ? CONTEXT_BOOST : 0);
       if (score >= 0.3) out.push(finding(TYPE, start, end, score, ID));
       return end;

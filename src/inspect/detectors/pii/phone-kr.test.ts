@@ -54,4 +54,17 @@ describe('Korean phone detector', () => {
     expect(found('code 15881234')).toEqual([]);
     expect(found('대표번호 15881234')).toEqual(['15881234']);
   });
+
+  it('never reads registration-number shapes as phone numbers', () => {
+    // 3-2-5 (business registration) and 6-7 (resident registration) groupings, with a phone word.
+    for (const n of ['874-35-75315', '011-12-34567', '031-81-12345', '451638-2515243', '010101-1234567', '0212345-1234567']) {
+      expect(found(`문의 전화 ${n}`)).toEqual([]);
+    }
+  });
+
+  it('keeps representative numbers labelled as order or tracking numbers below 0.5', () => {
+    expect(found('주문번호 1588-1234')).toEqual([]);
+    expect(found('tracking 1644.5678')).toEqual([]);
+    expect(found('고객센터 1588-1234')).toEqual(['1588-1234']);
+  });
 });

@@ -7,11 +7,13 @@
  *
  * Scores: separated mobile numbers are distinctive (0.8); landlines 0.7; unseparated forms are
  * easily confused with other digit strings so they start low (0.6 mobile, 0.4 landline) and
- * need a context word to pass a default policy.
+ * need a context word to pass a default policy. A representative number (`1588-1234`) labelled
+ * as another kind of number (`주문번호`, `tracking`; see `phone-label.ts`) drops below 0.5.
  */
 import type { DetectContext, Detector, Finding } from '../../types.ts';
 import { scanNumbers } from '../../text-scan.ts';
 import { CONTEXT_BOOST, hasContext } from './context.ts';
+import { numberLabel } from './phone-label.ts';
 import { PHONE_CONTEXT } from './phone-words.ts';
 import { finding, gluedToNeighbour } from './scan.ts';
 
@@ -64,7 +66,7 @@ export const krPhoneDetector: Detector = {
   types: [TYPE],
   detect(text: string, ctx?: DetectContext): Finding[] {
     const out: Finding[] = [];
-    scanNumbers(KR_PHONE, text, ctx, { digits: 9, first: '0+(' }, (m) => {
+    scanNumbers(KR_PHONE, text, ctx, { digits: 9, first: '0+(', firstGroup: (n) => (n >= 2 && n <= 4) || n >= 9 }, (m) => {
       const start = m.index;
       const end = start + m[0].length;
       if (gluedToNeighbour(text, start, end) || text.charCodeAt(start - 1) === 43 /* + */) return start + 1;
@@ -74,7 +76,7 @@ export const krPhoneDetector: Detector = {
       out.push(finding(TYPE, start, end, score, ID));
       return end;
     });
-    scanNumbers(KR_REPRESENTATIVE, text, ctx, { digits: 8, first: '1' }, (m) => {
+    scanNumbers(KR_REPRESENTATIVE, text, ctx, { digits: 8, first: '1', firstGroup: (n) => n === 4 || n >= 8 }, (m) => {
       const start = m.index;
       const end = start + m[0].length;
       if (gluedToNeighbour(text, start, end)) return start + 1;
@@ -82,7 +84,9 @@ export const krPhoneDetector: Detector = {
       // "1850-1900" is a span of years far more often than a phone number.
       const yearRange = YEARISH.test(m[0].slice(-4));
       let score = (sep === '-' || sep === '.') && !yearRange ? 0.6 : 0.3;
-      if (hasContext(text, start, end, PHONE_CONTEXT, 24)) score += CONTEXT_BOOST;
+      // Eight digits are a short code: labelled as an order or tracking number, that is what it is.
+      if (numberLabel(text, start, PHONE_CONTEXT, 24) === 'other') score -= CONTEXT_BOOST;
+      else if (hasContext(text, start, end, PHONE_CONTEXT, 24)) score += CONTEXT_BOOST;
       if (score >= 0.5) out.push(finding(TYPE, start, end, score, ID));
       return end;
     });

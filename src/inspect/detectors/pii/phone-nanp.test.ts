@@ -31,4 +31,13 @@ describe('NANP phone detector', () => {
     expect(found('SSN 555-23-4567')).toEqual([]);
     expect(found('21 284 698 2548')).toEqual([]); // a foreign number, left to phone.intl
   });
+
+  it('stays below 0.5 when labelled as another kind of number', () => {
+    expect(found('Tracking 555-234-5678')).toEqual([]);
+    expect(found('order no. 555-234-5678')).toEqual([]);
+    expect(found('주문번호 555-234-5678')).toEqual([]);
+    // A phone word after the other label is the nearest label again.
+    expect(found('order no. 7, phone 555-234-5678')).toEqual(['555-234-5678']);
+    expect(found('Order status: call 555-234-5678')).toEqual(['555-234-5678']);
+  });
 });

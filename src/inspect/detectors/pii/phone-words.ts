@@ -18,3 +18,23 @@ export const PHONE_CONTEXT: readonly string[] = [
 export const PHONE_CONTEXT_AFTER: readonly string[] = [
   'phone', 'tel', 'mobile', 'cell', 'fax', 'office', 'home', 'work', 'desk', '휴대', '자택', '사무실', '팩스',
 ];
+
+/**
+ * Labels of numbers that are not phone numbers (order, tracking, invoice, registration, account
+ * numbers, …). When one of them stands between a phone word and a number ("문의드립니다. 주문번호
+ * 8338-0919-5557"), the number is labelled by it, not by the phone word. Compound forms only:
+ * `주문자` (the person who ordered) or `account manager` introduce people, whose phone may follow.
+ */
+export const OTHER_NUMBER_LABELS: readonly string[] = [
+  // English
+  'order no', 'order number', 'order id', 'order #', 'order:', 'tracking', 'invoice', 'reference',
+  'ref no', 'ref.', 'ref:', 'ref #', 'account no', 'account number', 'serial', 'ticket no',
+  'ticket number', 'case no', 'case number', 'transaction id', 'registration', 'confirmation no',
+  'confirmation number', 'booking no', 'booking number', 'booking ref', 'reservation no',
+  'reservation number', 'customer no', 'customer id', 'member no', 'member id', 'policy no',
+  'policy number', 'isbn',
+  // Korean
+  '주문번호', '주문 번호', '송장', '운송장', '운송 번호', '등록번호', '사업자', '주민', '외국인',
+  '계좌', '승인번호', '예약번호', '회원번호', '고객번호', '거래번호', '접수번호', '일련번호',
+  '참조', '문서번호', '인보이스', '청구서', '카드번호',
+];

@@ -29,7 +29,7 @@ export const usSsnDetector: Detector = {
   types: [TYPE],
   detect(text: string, ctx?: DetectContext): Finding[] {
     const out: Finding[] = [];
-    scanNumbers(CANDIDATE, text, ctx, { digits: 9 }, (m) => {
+    scanNumbers(CANDIDATE, text, ctx, { digits: 9, firstGroup: (n) => n === 3 || n >= 9 }, (m) => {
       const start = m.index;
       const end = start + m[0].length;
       if (gluedToNeighbour(text, start, end)) return start + 1;
