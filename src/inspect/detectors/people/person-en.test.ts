@@ -61,7 +61,7 @@ describe('person.en', () => {
       const text = unit.repeat(Math.ceil((1 << 20) / unit.length));
       const t0 = performance.now();
       personEn.detect(text, {});
-      expect(performance.now() - t0, unit).toBeLessThan(1000);
+      expect(performance.now() - t0, unit).toBeLessThan(3000);
     }
     expect(() => personEn.detect('\ud800Mr. \u0000Smith', {})).not.toThrow();
   });

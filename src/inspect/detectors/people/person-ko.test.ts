@@ -64,7 +64,7 @@ describe('person.ko', () => {
       const text = unit.repeat(Math.ceil((1 << 20) / unit.length));
       const t0 = performance.now();
       personKo.detect(text, {});
-      expect(performance.now() - t0).toBeLessThan(1000);
+      expect(performance.now() - t0).toBeLessThan(3000);
     }
     expect(() => personKo.detect('\ud800김민수님\u0000', {})).not.toThrow();
   });

@@ -44,6 +44,6 @@ describe('email detector', () => {
     const t = `${'a'.repeat(200_000)}@${'b'.repeat(200_000)}${'@a'.repeat(100_000)}`;
     const t0 = performance.now();
     emailDetector.detect(t, {});
-    expect(performance.now() - t0).toBeLessThan(1000);
+    expect(performance.now() - t0).toBeLessThan(3000);
   });
 });

@@ -41,7 +41,7 @@ describe('secret detectors on 1 MB adversarial input', () => {
         const t0 = performance.now();
         d.detect(text, {});
         const ms = performance.now() - t0;
-        expect(ms, `${d.id} on ${name}`).toBeLessThan(1000);
+        expect(ms, `${d.id} on ${name}`).toBeLessThan(3000);
       }
     });
   }
