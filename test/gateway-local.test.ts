@@ -68,3 +68,37 @@ describe.skipIf(!model.path)('local model through the gateway (needs the tiny GG
     expect(mock.requests).toHaveLength(0);
   });
 });
+
+describe.skipIf(!model.path)('local model server mode (veil start --local-only; needs the tiny GGUF model)', () => {
+  let mock: MockUpstream;
+  let gw: TestGateway;
+  beforeAll(async () => {
+    mock = await startMockUpstream();
+    gw = await startTestGateway({ mock, modelPath: model.path, env: { VEIL_LOCAL_ONLY: '1', VEIL_LOCAL_CHAT_WRAPPER: 'plain' } });
+  });
+  afterAll(async () => {
+    await gw?.close();
+    await mock?.close();
+  });
+
+  it('answers any model name with the local model, even for clean text; nothing goes remote', async () => {
+    for (const name of ['gpt-4o-mini', 'some-private-model']) {
+      const res = await fetch(`${gw.baseURL}/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${gw.key}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ model: name, max_tokens: 8, messages: [{ role: 'user', content: 'Once upon a time' }] }),
+      });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('x-veil-route')).toBe('local');
+      expect(res.headers.get('x-veil-decision')).toBe('allow');
+    }
+    expect(mock.requests).toHaveLength(0);
+    // Policy still applies: a private key is blocked, not answered.
+    const blocked = await fetch(`${gw.baseURL}/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${gw.key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'x', messages: [{ role: 'user', content: '-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA7xq2n3t0Yj9pQ1Xw8bZ3mK4sL5vN6cR7dT8eU9fV0gW1hX2i\n-----END RSA PRIVATE KEY-----' }] }),
+    });
+    expect(blocked.status).toBe(403);
+  });
+});

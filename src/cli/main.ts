@@ -20,7 +20,10 @@ Commands:
 
 Run 'veil <command> --help' for a command's options.`;
 
-const START_HELP = `veil start [--config FILE]
+const START_HELP = `veil start [--config FILE] [--local-only]
+
+  --local-only   local model server mode: every model name is answered by the local model,
+                 no remote provider is configured (the on-premises end of a Workers deployment)
 
 Starts the gateway. Settings come from the YAML config file, then the environment:
   PORT (8787)  VEIL_HOST (127.0.0.1)  VEIL_DB (./data/veil.db)  VEIL_POLICIES (./policies)
@@ -40,7 +43,7 @@ export async function main(argv: string[]): Promise<number> {
   switch (cmd) {
     case 'start': {
       if (rest.includes('--help') || rest.includes('-h')) return print(START_HELP);
-      const cfg = loadConfig({ file: configFile });
+      const cfg = loadConfig({ file: configFile, env: rest.includes('--local-only') ? { ...process.env, VEIL_LOCAL_ONLY: '1' } : process.env });
       const { startGateway } = await import('../entry/node.ts');
       const gw = await startGateway(cfg, { progress: (l) => process.stderr.write(l + '\n') });
       process.stderr.write(`veil listening on ${gw.url}  (OpenAI base URL: ${gw.url}/v1)\n`);

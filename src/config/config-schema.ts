@@ -97,6 +97,12 @@ export const GatewayConfig = z
         { id: 'claude-*', provider: 'anthropic' },
       ]),
     local: LocalConfig.default(LocalConfig.parse({})),
+    /**
+     * Local model server mode: every model name is answered by the local model and no remote
+     * provider is configured. This is the on-premises end a Workers deployment's private endpoint
+     * reaches through a tunnel (docs/workers.md); policy, audit and keys still apply.
+     */
+    local_only: z.boolean().default(false),
   })
   .strict();
 export type GatewayConfig = z.infer<typeof GatewayConfig>;

@@ -33,3 +33,14 @@ describe('loadConfig providers', () => {
     }
   });
 });
+
+describe('local_only', () => {
+  it('routes every model to the local model and drops remote providers', () => {
+    const cfg = loadConfig({ env: { VEIL_LOCAL_ONLY: '1', VEIL_LOCAL_MODEL: '/models/m.gguf', OPENAI_API_KEY: 'sk-x' } });
+    expect(cfg.providers).toEqual([]);
+    expect(cfg.models).toEqual([{ id: '*', provider: 'local' }]);
+  });
+  it('refuses to start without a local model', () => {
+    expect(() => loadConfig({ env: { VEIL_LOCAL_ONLY: '1' } })).toThrow(/local_only needs a local model/);
+  });
+});

@@ -32,6 +32,12 @@ export function loadConfig(opts: { file?: string; env?: Env } = {}): GatewayConf
     throw new ConfigError(msgs.join('\n'));
   }
   const cfg = r.data;
+  if (cfg.local_only) {
+    if (!cfg.local.model_path) throw new ConfigError(`${file ?? 'config'}: local_only needs a local model: set VEIL_LOCAL_MODEL or local.model_path`);
+    cfg.providers = [];
+    cfg.models = [{ id: '*', provider: 'local' }];
+    return cfg;
+  }
   const providerIds = new Set([...cfg.providers.map((p) => p.id), 'local']);
   // The built-in model list follows the providers a config keeps; a model list written by hand must be right.
   if (raw.models === undefined) cfg.models = cfg.models.filter((m) => providerIds.has(m.provider));
@@ -58,6 +64,7 @@ function applyEnv(raw: Record<string, unknown>, env: Env): Record<string, unknow
   set('db', env.VEIL_DB);
   set('policies', env.VEIL_POLICIES);
   set('secret', env.VEIL_SECRET);
+  if (env.VEIL_LOCAL_ONLY === '1' || env.VEIL_LOCAL_ONLY === 'true') out.local_only = true;
   set('upstream_timeout_ms', num('VEIL_UPSTREAM_TIMEOUT_MS'));
   set('max_body_bytes', num('VEIL_MAX_BODY_BYTES'));
   if (env.VEIL_LOCAL_MODEL) out.local = { ...(raw.local as object | undefined), model_path: env.VEIL_LOCAL_MODEL };
