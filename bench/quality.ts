@@ -2,13 +2,15 @@
  * @module bench/quality
  * Detection quality: per-type precision and recall and the share of sensitive characters left
  * uncovered ("leaked characters"), on presidio-research's synthetic English set (read in place
- * from `../shared/data/`, never copied) and on the seeded Korean set from `korean-corpus.ts`.
+ * from `../shared/data/`, never copied), on the seeded Korean set from `korean-corpus.ts` and on
+ * the seeded secrets set from `secrets-corpus.ts` (SECRET, PRIVATE_KEY, PASSWORD, with a per-rule
+ * breakdown and false positives by the kind of hard negative they landed on).
  *
  * A finding matches a gold span of the same type when their character IoU is ≥ 0.5 or one
  * contains the other. Recall counts gold spans matched; precision counts findings matched; a
  * finding of a type the dataset labels is a false positive when it matches nothing.
  *
- *   npx tsx bench/quality.ts [--json]
+ *   npx tsx bench/quality.ts [--secrets-only] [--misses]   (--misses prints each synthetic secrets sample missed or falsely flagged)
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -17,6 +19,7 @@ import { compileInspector, type Inspector } from '../src/inspect/engine.ts';
 import { BUILTIN_DETECTORS, builtinTypes } from '../src/inspect/registry.ts';
 import type { Finding } from '../src/inspect/types.ts';
 import { koreanCorpus, type Sample } from './korean-corpus.ts';
+import { secretsCorpus, type SecretSample } from './secrets-corpus.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const PRESIDIO = join(ROOT, '..', 'shared', 'data', 'presidio-synth-v2.json');
@@ -145,4 +148,98 @@ async function main(): Promise<void> {
     [...negKinds].sort().map(([k, v]) => `| ${k} | ${v.n} | ${v.flagged} |`).join('\n'));
 }
 
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await main();
+export const SECRET_TYPES = new Set(['SECRET', 'PRIVATE_KEY', 'PASSWORD']);
+
+export interface SecretsBreakdown {
+  /** Per expected rule (detector id): gold spans, found (by a finding of the gold's type), and how many the rule itself found. */
+  rules: Array<{ rule: string; gold: number; found: number; byRule: number; recall: number }>;
+  /** Per detector: findings of a labelled type and how many matched a gold span. */
+  detectors: Array<{ detector: string; findings: number; tp: number; precision: number }>;
+  /** Per hard-negative kind: planted items, items overlapped by any finding, and the detectors that did it. */
+  negatives: Array<{ kind: string; n: number; flagged: number; by: string }>;
+  /** False positives landing on no planted item (the surrounding context text). */
+  contextFp: number;
+  /** Recall by context (env, json, …). */
+  contexts: Array<{ context: string; gold: number; found: number }>;
+}
+
+const overlaps = (a: { start: number; end: number }, b: { start: number; end: number }) => a.start < b.end && b.start < a.end;
+
+/** The per-rule and per-negative view of the secrets set; `onMiss` sees each missed gold item or false positive. */
+export function secretsBreakdown(
+  inspector: Inspector,
+  samples: SecretSample[],
+  onMiss?: (s: SecretSample, what: string) => void,
+): SecretsBreakdown {
+  const rules = new Map<string, { gold: number; found: number; byRule: number }>();
+  const dets = new Map<string, { findings: number; tp: number }>();
+  const negs = new Map<string, { n: number; flagged: number; by: Map<string, number> }>();
+  const ctxs = new Map<string, { gold: number; found: number }>();
+  let contextFp = 0;
+  for (const s of samples) {
+    const findings = inspector.inspect(s.text);
+    for (const it of s.items) {
+      if (it.type && it.rule) {
+        const x = rules.get(it.rule) ?? { gold: 0, found: 0, byRule: 0 };
+        const c = ctxs.get(s.context) ?? { gold: 0, found: 0 };
+        x.gold++; c.gold++;
+        const hit = findings.find((f) => f.type === it.type && spanMatch(f, it));
+        if (hit) { x.found++; c.found++; }
+        else onMiss?.(s, `missed ${it.rule}`);
+        if (hit?.detector === it.rule) x.byRule++;
+        rules.set(it.rule, x); ctxs.set(s.context, c);
+      } else {
+        const x = negs.get(it.kind) ?? { n: 0, flagged: 0, by: new Map() };
+        x.n++;
+        const on = findings.filter((f) => SECRET_TYPES.has(f.type) && overlaps(f, it));
+        if (on.length) {
+          x.flagged++;
+          for (const f of on) x.by.set(f.detector, (x.by.get(f.detector) ?? 0) + 1);
+          onMiss?.(s, `flagged ${it.kind} by ${on.map((f) => f.detector).join(',')}`);
+        }
+        negs.set(it.kind, x);
+      }
+    }
+    for (const f of findings) {
+      if (!SECRET_TYPES.has(f.type)) continue;
+      const d = dets.get(f.detector) ?? { findings: 0, tp: 0 };
+      d.findings++;
+      const tp = s.spans.some((g) => g.type === f.type && spanMatch(f, g));
+      if (tp) d.tp++;
+      else if (!s.items.some((it) => overlaps(f, it))) { contextFp++; onMiss?.(s, `false positive ${f.detector} on context text`); }
+      dets.set(f.detector, d);
+    }
+  }
+  return {
+    rules: [...rules].sort().map(([rule, x]) => ({ rule, ...x, recall: x.found / x.gold })),
+    detectors: [...dets].sort().map(([detector, x]) => ({ detector, ...x, precision: x.tp / x.findings })),
+    negatives: [...negs].sort().map(([kind, x]) => ({ kind, n: x.n, flagged: x.flagged, by: [...x.by].map(([d, k]) => `${d} ${k}`).join(', ') })),
+    contextFp,
+    contexts: [...ctxs].sort().map(([context, x]) => ({ context, ...x })),
+  };
+}
+
+export function secretsTables(b: SecretsBreakdown): string {
+  const out = ['| rule | gold | found | found by this rule | recall |', '| --- | ---: | ---: | ---: | ---: |'];
+  for (const x of b.rules) out.push(`| ${x.rule} | ${x.gold} | ${x.found} | ${x.byRule} | ${f3(x.recall)} |`);
+  out.push('', '| detector | findings | true | precision |', '| --- | ---: | ---: | ---: |');
+  for (const x of b.detectors) out.push(`| ${x.detector} | ${x.findings} | ${x.tp} | ${f3(x.precision)} |`);
+  out.push('', '| hard negative | planted | flagged | by |', '| --- | ---: | ---: | --- |');
+  for (const x of b.negatives) out.push(`| ${x.kind} | ${x.n} | ${x.flagged} | ${x.by || '–'} |`);
+  out.push('', `False positives on the surrounding context text (no planted item): ${b.contextFp}.`, '');
+  out.push('| context | gold | found |', '| --- | ---: | ---: |');
+  for (const x of b.contexts) out.push(`| ${x.context} | ${x.gold} | ${x.found} |`);
+  return out.join('\n');
+}
+
+function secretsSection(inspector: Inspector, showMisses: boolean): string {
+  const samples = secretsCorpus();
+  const r = evaluate(inspector, samples, SECRET_TYPES);
+  const b = secretsBreakdown(inspector, samples, showMisses ? (s, what) => console.log(`--- ${what} [${s.context}]\n${s.text}\n`) : undefined);
+  return `### Secrets: bench/secrets-corpus.ts (seed 20240615, ${samples.length} samples)\n\n${table(r)}\n\n${secretsTables(b)}\n`;
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  if (process.argv.includes('--secrets-only')) console.log(secretsSection(allTypesInspector(), process.argv.includes('--misses')));
+  else { await main(); console.log('\n' + secretsSection(allTypesInspector(), process.argv.includes('--misses'))); }
+}

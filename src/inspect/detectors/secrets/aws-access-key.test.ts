@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { awsAccessKey } from './aws-access-key.ts';
 import { UPPER_NUM, fakeRandom, matchedValues } from './fake-secrets.ts';
+import { shannonEntropy } from './entropy.ts';
 
 const r = fakeRandom(13);
 
@@ -22,5 +23,19 @@ describe('secret.aws_access_key', () => {
     'akia' + r(UPPER_NUM, 16).toLowerCase(),
   ])('ignores %s', (text) => {
     expect(matchedValues(awsAccessKey, text)).toEqual([]);
+  });
+});
+
+describe('secret.aws_access_key: entropy floor', () => {
+  it('finds a random id whose 16 characters happen to repeat (under 3 bits)', () => {
+    const g = fakeRandom(77);
+    let tail = '';
+    do tail = g(UPPER_NUM, 16); while (!(shannonEntropy(tail) < 3 && shannonEntropy(tail) >= 2.3));
+    expect(matchedValues(awsAccessKey, `aws_access_key_id = ASIA${tail}`)).toEqual([`ASIA${tail}`]);
+  });
+
+  it('still drops patterned masks', () => {
+    expect(matchedValues(awsAccessKey, 'AKIA0000111122223333')).toEqual([]);
+    expect(matchedValues(awsAccessKey, 'AKIAABABABABABABABAB')).toEqual([]);
   });
 });

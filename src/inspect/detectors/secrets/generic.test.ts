@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ALNUM, HEX, fakeRandom, matchedValues } from './fake-secrets.ts';
-import { genericSecret } from './generic.ts';
+import { ALNUM, HEX, URLSAFE, fakeRandom, matchedValues } from './fake-secrets.ts';
+import { shannonEntropy } from './entropy.ts';
+import { genericSecret, minEntropy } from './generic.ts';
 
 const r = fakeRandom(22);
 const key = r(ALNUM, 32);
@@ -38,6 +39,60 @@ describe('secret.generic', () => {
     'access_log: /var/log/nginx/access.log',
     'auth_module = django.contrib.auth.backends.ModelBackend',
     `max_tokens: 4096`,
+  ])('ignores %s', (text) => {
+    expect(matchedValues(genericSecret, text)).toEqual([]);
+  });
+});
+
+describe('secret.generic: cases the secrets bench exposed', () => {
+  const g = fakeRandom(404);
+  /** The first random value of `alphabet`×`length` whose entropy lies in [lo, hi): deterministic. */
+  const withEntropy = (alphabet: string, length: number, lo: number, hi: number): string => {
+    for (;;) {
+      const v = g(alphabet, length);
+      const e = shannonEntropy(v);
+      if (e >= lo && e < hi) return v;
+    }
+  };
+
+  it.each([32, 40])('finds a random %i-hex secret whose entropy is under 3.5 bits', (n) => {
+    const v = withEntropy(HEX, n, 2.75, 3.5);
+    expect(matchedValues(genericSecret, `SIGNING_SECRET=${v}`)).toEqual([v]);
+  });
+
+  it('finds a short base62 token under 3.5 bits (16 characters hold at most 4)', () => {
+    const v = withEntropy(ALNUM, 16, 3.3, 3.5);
+    expect(matchedValues(genericSecret, `api_key: "${v}"`)).toEqual([v]);
+  });
+
+  it('keeps the floor for hex that repeats a few digits', () => {
+    expect(matchedValues(genericSecret, `api_key = "${'0123'.repeat(10)}"`)).toEqual([]);
+    expect(minEntropy('ab'.repeat(20))).toBe(2.7);
+    expect(shannonEntropy('ab'.repeat(20))).toBeLessThan(2.7);
+  });
+
+  it('reads a quoted value to its closing quote, punctuation included', () => {
+    const v = `django-insecure-${g('abcdefghijklmnopqrstuvwxyz0123456789', 20)}!@#$%^&*(-_=+)${g(HEX, 10)}`;
+    expect(matchedValues(genericSecret, `SECRET_KEY = '${v}'`)).toEqual([v]);
+    expect(matchedValues(genericSecret, `"client_secret": "${v}",`)).toEqual([v]);
+  });
+
+  it('finds hyphenated random secrets (not a module path)', () => {
+    const v = `GOCSPX-${g(URLSAFE, 12)}-${g(ALNUM, 15)}`;
+    expect(matchedValues(genericSecret, `client_secret: "${v}"`)).toEqual([v]);
+  });
+
+  it.each([
+    `public_key: "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE${g(ALNUM, 40)}"`,
+    `stripePublishableKey = "pk_live_${g(ALNUM, 24)}"`,
+    `PUBKEY=${g(ALNUM, 40)}`,
+    `api_key = "pk_test_${g(ALNUM, 24)}"`,
+    'secret_key: "MyVeryLongVariableName"',
+    'accessToken := "ThisIsMyAccessTokenName"',
+    'CLIENT_SECRET_SETTING="CLIENT_SECRET_FROM_ENVIRONMENT"',
+    'accessLog := "/var/log/nginx/access.log"',
+    'api_key = "{{ .Values.apiKey }}"',
+    'token: "<your-token>"',
   ])('ignores %s', (text) => {
     expect(matchedValues(genericSecret, text)).toEqual([]);
   });

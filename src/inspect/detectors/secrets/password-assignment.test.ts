@@ -56,3 +56,34 @@ describe('secret.password_assignment', () => {
     expect(matchedValues(passwordAssignment, text)).toEqual([]);
   });
 });
+
+describe('secret.password_assignment: cases the secrets bench exposed', () => {
+  it.each([
+    ['DB_PASS=Qz8!vN3mK2', 'Qz8!vN3mK2'],
+    ['export MAIL_PASS="8w]7>9m+0w~1c"', '8w]7>9m+0w~1c'],
+    ['smtp.pass: river-seoul-41', 'river-seoul-41'],
+    ['\tdbPass := "orange@2025"', 'orange@2025'],
+    ['  "mail_pass": "MapleSeoul9146(",', 'MapleSeoul9146('],
+    ['https://x.test/login?user=a&pass=zX9mQ2k', 'zX9mQ2k'],
+    ['my db pass is Tiger2024! — is that too weak?', 'Tiger2024!'],
+    ['smtp_password=qxXIfGQyaLm env=prod', 'qxXIfGQyaLm'],
+  ])('finds only the value in %j', (text, value) => {
+    expect(matchedValues(passwordAssignment, text)).toEqual([value]);
+  });
+
+  it.each([
+    'Password: must contain one digit and one symbol',
+    '비밀번호는 8자 이상이어야 합니다.',
+    'password: 12 characters minimum',
+    'PASSWORD=sk-proj-...',
+    'Pass: 3 of 5 tests',
+    'pass: 12, fail: 0',
+    'bypass=true',
+    'firstPass = 3',
+    'my boarding pass is ready',
+    'db_pass is required',
+    'compass=north-east-12',
+  ])('ignores %j', (text) => {
+    expect(matchedValues(passwordAssignment, text)).toEqual([]);
+  });
+});

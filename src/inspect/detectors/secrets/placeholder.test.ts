@@ -15,3 +15,17 @@ describe('isPlaceholder', () => {
     expect(isPlaceholder(v)).toBe(false);
   });
 });
+
+describe('isPlaceholder: marks that random keys contain by chance', () => {
+  it.each([
+    'ynZMK+wp/0YpJyfRU7SKYFbzQR+Y3DXxxxQbDa7E', // `Xxxx` in mixed case is not a mask run
+    'django-insecure-h4hl^5ymnc&ti2%2+c-hkwjj6=i06%(u)mif7+k@q', // `%(` not followed by `name)s`
+    'k3#{9a!Qz0pL',
+  ])('%j is a value', (v) => {
+    expect(isPlaceholder(v)).toBe(false);
+  });
+
+  it.each(['%(password)s', 'pw-%(db_pw)s', '#{ENV}', '#{@password}', 'sk-xxxxxxxx', 'AKIAXXXXXXXXXXXXXXXX'])('%j is a placeholder', (v) => {
+    expect(isPlaceholder(v)).toBe(true);
+  });
+});

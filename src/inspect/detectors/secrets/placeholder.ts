@@ -23,9 +23,9 @@ const PLACEHOLDER_WORDS = new Set([
 
 /** Substrings that mark documentation or template text rather than a real value. */
 const PLACEHOLDER_MARKERS: readonly string[] = [
-  '${', '{{', '}}', '%(', '<%', '#{', 'process.env', 'os.environ', 'os.getenv', 'getenv(',
+  '${', '{{', '}}', '<%', 'process.env', 'os.environ', 'os.getenv', 'getenv(',
   'env(', 'env[', 'secrets.', 'vault(', 'example', 'placeholder', 'redacted', 'your_', 'your-',
-  'yourkey', 'xxxx', '****', '...', '…', '<your', '<insert', 'insert_', 'replace_me',
+  'yourkey', '****', '...', '…', '<your', '<insert', 'insert_', 'replace_me',
   'replaceme', 'changeme', 'dummy', '여기에',
 ];
 
@@ -41,6 +41,12 @@ export function isPlaceholder(value: string): boolean {
   const lower = v.toLowerCase();
   if (PLACEHOLDER_WORDS.has(lower)) return true;
   for (const m of PLACEHOLDER_MARKERS) if (lower.includes(m)) return true;
+  // A mask run is written in one case (`sk-xxxx…`, `AKIAXXXX…`); compared case-insensitively,
+  // one random 40-character base64 key in tens of thousands holds `Xxxx` by chance.
+  if (v.includes('xxxx') || v.includes('XXXX')) return true;
+  // Python `%(name)s` and Ruby `#{name}` interpolation. Matched as whole references, because
+  // the bare pairs `%(` and `#{` turn up by chance in punctuated random keys (Django's).
+  if (/%\([A-Za-z_]\w*\)[sdr]|#\{[A-Za-z_@$][\w.]*\}/.test(v)) return true;
   // `$VAR`, `$env:VAR`, `%VAR%`: shell, PowerShell and cmd references to another variable.
   if (/^\$[A-Za-z_][\w:]*$/.test(v) || /^%[A-Za-z_]\w*%$/.test(v)) return true;
   // `<anything>` and `[anything]` are hints for the reader to fill in.
