@@ -36,6 +36,12 @@ export class StreamRestorer {
   #pending = '';
   #units: UnitBuffer = { raw: '', log: '', offs: [] };
   readonly #lexer = new JsonUnitLexer();
+  /**
+   * Characters a placeholder can start with: `<` and the first letter of each issued type (bare
+   * placeholders keep their exact case). A piece with none of them, and nothing held, cannot
+   * begin or complete a placeholder, so it is released without scanning.
+   */
+  readonly #starts: RegExp;
   /** Reused between pushes: most chunks have no match, so this stays empty and allocation-free. */
   readonly #matches: Match[] = [];
 
@@ -44,6 +50,9 @@ export class StreamRestorer {
     this.#m = matcherFor(reverse);
     this.#json = opts.json === true;
     this.#pass = this.#m.empty;
+    const initials = new Set(['<']);
+    for (const key of reverse.keys()) if (key.length > 1) initials.add(key[1]!);
+    this.#starts = new RegExp(`[${[...initials].map((c) => c.replace(/[\\\]^-]/g, '\\$&')).join('')}]`);
   }
 
   /** Longest suffix this restorer may ever hold back (0 when nothing was issued). */
@@ -68,6 +77,10 @@ export class StreamRestorer {
   }
 
   #textStep(piece: string, final: boolean): string {
+    if (this.#pending === '' && piece !== '' && !this.#starts.test(piece)) {
+      this.#prev = piece.charCodeAt(piece.length - 1);
+      return piece;
+    }
     const s = this.#pending === '' ? piece : this.#pending + piece;
     if (s === '') return '';
     const matches = this.#matches;
