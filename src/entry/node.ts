@@ -21,6 +21,7 @@ import { createSqlitePolicyStore } from '../policy-store/sqlite.node.ts';
 import { openDatabase } from '../db/open.node.ts';
 import { createSqliteKeyStore } from '../keys/sqlite.node.ts';
 import { createLocalModel } from '../providers/local-llama.node.ts';
+import { createNodeHttpFetch } from '../providers/node-http-fetch.node.ts';
 import { createRemoteProvider, type RemoteProvider } from '../providers/remote.ts';
 import type { LocalModel } from '../providers/types.ts';
 import { createPseudonymizer } from '../transform/pseudonymizer.ts';
@@ -110,8 +111,13 @@ export async function startGateway(cfg: GatewayConfig, opts: StartOptions = {}):
     progress(`local model ready: ${local.id}`);
   }
 
+  // node:http with keep-alive instead of the global fetch (undici): a fraction of its CPU per request.
+  const upstreamHttp = createNodeHttpFetch();
   const providers = new Map<string, RemoteProvider>(
-    cfg.providers.map((p) => [p.id, createRemoteProvider({ id: p.id, kind: p.kind, baseUrl: p.base_url, apiKey: p.api_key, timeoutMs: cfg.upstream_timeout_ms })]),
+    cfg.providers.map((p) => [
+      p.id,
+      createRemoteProvider({ id: p.id, kind: p.kind, baseUrl: p.base_url, apiKey: p.api_key, timeoutMs: cfg.upstream_timeout_ms, fetch: upstreamHttp.fetch }),
+    ]),
   );
   const resolver: PolicyResolver = registry;
   const pseudonymizer = (scope: string) => createPseudonymizer({ secret, scope });
@@ -160,6 +166,7 @@ export async function startGateway(cfg: GatewayConfig, opts: StartOptions = {}):
     async close() {
       clearInterval(retentionTimer);
       await new Promise<void>((r) => server.close(() => r()));
+      upstreamHttp.close();
       await local?.close();
       // Flush grouped appends, then sign the chain head: deleting the newest records while the
       // gateway is down is then detectable by `veil audit verify`.

@@ -5,7 +5,7 @@
  * so the audit record is always written and upstream work is always cancelled.
  */
 import { VeilError } from '../util/errors.ts';
-import { formatSse, type SseEvent } from '../util/sse.ts';
+import { formatSse, sseJson, type SseEvent } from '../util/sse.ts';
 
 export type StreamEnd = { kind: 'complete' } | { kind: 'client_closed' } | { kind: 'error'; error: unknown };
 
@@ -116,7 +116,7 @@ export async function* requireJsonData(events: AsyncIterable<SseEvent>): AsyncGe
   for await (const ev of events) {
     if (ev.data !== '[DONE]' && ev.data !== '') {
       try {
-        JSON.parse(ev.data);
+        sseJson(ev);
       } catch {
         throw new VeilError('upstream_error', 'The upstream sent a malformed stream event.');
       }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { formatSse, readSse, SseParser } from './sse.ts';
+import { formatSse, readSse, SseParser, sseJson } from './sse.ts';
 
 describe('SseParser', () => {
   it('parses data, event and id fields and ignores comments', () => {
@@ -39,5 +39,29 @@ describe('SseParser', () => {
     const out = [];
     for await (const ev of readSse(stream)) out.push(ev);
     expect(out).toEqual([{ data: '한국어' }]);
+  });
+});
+
+describe('sseJson', () => {
+  it('parses once per event object: the second stage gets the same value', () => {
+    const ev = { data: '{"a":[1,2]}' };
+    const first = sseJson(ev);
+    expect(first).toEqual({ a: [1, 2] });
+    expect(sseJson(ev)).toBe(first);
+    // An equal event that is another object is parsed on its own.
+    expect(sseJson({ data: ev.data })).not.toBe(first);
+  });
+
+  it('re-parses when an event object was given new data', () => {
+    const ev = { data: '{"n":1}' };
+    expect(sseJson(ev)).toEqual({ n: 1 });
+    ev.data = '{"n":2}';
+    expect(sseJson(ev)).toEqual({ n: 2 });
+  });
+
+  it('throws like JSON.parse for data that is not JSON, every time', () => {
+    const ev = { data: '{"cut":' };
+    expect(() => sseJson(ev)).toThrow(SyntaxError);
+    expect(() => sseJson(ev)).toThrow(SyntaxError);
   });
 });

@@ -91,6 +91,26 @@ export async function* readSse(body: ReadableStream<Uint8Array>): AsyncGenerator
   }
 }
 
+/**
+ * The last event parsed by `sseJson`. One slot, not a WeakMap: the stages of a stream hand each
+ * event straight to the next, so the next stage asks for the same event right away, and a slot
+ * costs the garbage collector nothing (a WeakMap keyed by ~100 short-lived events per answer did).
+ */
+let last: { ev: SseEvent; data: string; value: unknown } | null = null;
+
+/**
+ * `JSON.parse(ev.data)`, remembered for the event object parsed last, so the pipeline's validity
+ * check and the dialect parse each event once. Throws the same SyntaxError for data that is not
+ * JSON. Callers must not mutate the result (another stage may hold the same value).
+ */
+export function sseJson(ev: SseEvent): unknown {
+  // Compared by content too, in case a stage reused the event object with new data.
+  if (last && last.ev === ev && last.data === ev.data) return last.value;
+  const value: unknown = JSON.parse(ev.data);
+  last = { ev, data: ev.data, value };
+  return value;
+}
+
 export function formatSse(ev: SseEvent): string {
   let out = '';
   if (ev.event !== undefined) out += `event: ${ev.event}\n`;

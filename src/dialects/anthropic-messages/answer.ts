@@ -8,7 +8,7 @@
  * delta of the same block just before its `content_block_stop`.
  */
 import type { Usage } from '../../providers/types.ts';
-import type { SseEvent } from '../../util/sse.ts';
+import { sseJson, type SseEvent } from '../../util/sse.ts';
 import type { AnswerTransforms, PieceTransform, StreamStats } from '../types.ts';
 
 type Obj = Record<string, unknown>;
@@ -77,7 +77,7 @@ export async function* transformMessagesStream(
   for await (const ev of events) {
     let json: unknown;
     try {
-      json = JSON.parse(ev.data);
+      json = sseJson(ev);
     } catch {
       stats.upstreamError = 'malformed SSE data from upstream';
       // Never forward text we could not inspect or restore.

@@ -9,7 +9,7 @@
  * stream's `sequence_number`s are rewritten so they stay consecutive around released pieces.
  */
 import type { Usage } from '../../providers/types.ts';
-import type { SseEvent } from '../../util/sse.ts';
+import { sseJson, type SseEvent } from '../../util/sse.ts';
 import type { AnswerTransforms, PieceTransform, StreamStats } from '../types.ts';
 
 type Obj = Record<string, unknown>;
@@ -99,7 +99,7 @@ export async function* transformResponsesStream(
   for await (const ev of events) {
     let j: unknown;
     try {
-      j = JSON.parse(ev.data);
+      j = sseJson(ev);
     } catch {
       stats.upstreamError = 'malformed SSE data from upstream';
       // Never forward text we could not inspect or restore.

@@ -1,0 +1,244 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { gzipSync } from 'node:zlib';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { isVeilError } from '../util/errors.ts';
+import { createNodeHttpFetch } from './node-http-fetch.node.ts';
+import { createRemoteProvider } from './remote.ts';
+
+type Handler = (req: IncomingMessage, res: ServerResponse) => void;
+let handler: Handler = (_req, res) => res.end();
+let server: Server;
+let base: string;
+const http = createNodeHttpFetch();
+const f = http.fetch;
+
+beforeAll(async () => {
+  server = createServer((req, res) => handler(req, res));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  http.close();
+  server.closeAllConnections();
+  await new Promise<void>((r) => server.close(() => r()));
+});
+afterEach(() => {
+  handler = (_req, res) => res.end();
+});
+
+const readAll = (req: IncomingMessage) =>
+  new Promise<string>((r) => {
+    let s = '';
+    req.on('data', (d) => (s += d));
+    req.on('end', () => r(s));
+  });
+const closed = (req: IncomingMessage) => new Promise<void>((r) => req.socket.once('close', () => r()));
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('createNodeHttpFetch', () => {
+  it('sends method, headers and a string body; returns status, headers and body', async () => {
+    handler = async (req, res) => {
+      const body = await readAll(req);
+      res.writeHead(201, { 'content-type': 'application/json', 'x-seen': `${req.method} ${req.url} ${req.headers['x-one']} ${req.headers['content-length']}` });
+      res.end(JSON.stringify({ body }));
+    };
+    const res = await f(`${base}/v1/chat?x=1`, { method: 'POST', headers: { 'X-One': '1', 'content-type': 'application/json' }, body: '{"a":"é"}' });
+    expect(res.status).toBe(201);
+    expect(res.ok).toBe(true);
+    expect(res.headers.get('x-seen')).toBe('POST /v1/chat?x=1 1 10');
+    expect(await res.json()).toEqual({ body: '{"a":"é"}' });
+  });
+
+  it('accepts Headers and pairs, and answers a null body for 204', async () => {
+    handler = (req, res) => {
+      res.writeHead(204, { 'x-got': `${req.headers['x-a']},${req.headers['x-b']}` });
+      res.end();
+    };
+    const a = await f(`${base}/`, { headers: new Headers({ 'x-a': '1', 'x-b': '2' }) });
+    expect(a.status).toBe(204);
+    expect(a.body).toBeNull();
+    expect(a.headers.get('x-got')).toBe('1,2');
+    const b = await f(new URL(`${base}/`), { headers: [['X-A', '3'], ['X-B', '4']] });
+    expect(b.headers.get('x-got')).toBe('3,4');
+  });
+
+  it('reuses one keep-alive connection for sequential requests', async () => {
+    const ports: number[] = [];
+    handler = (req, res) => {
+      ports.push(req.socket.remotePort!);
+      res.end('ok');
+    };
+    for (let i = 0; i < 3; i++) expect(await (await f(`${base}/`, { method: 'POST', body: 'x' })).text()).toBe('ok');
+    expect(new Set(ports).size).toBe(1);
+  });
+
+  it('streams the body as it arrives, before the upstream has finished', async () => {
+    let finish!: () => void;
+    handler = (_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write('data: one\n\n');
+      finish = () => res.end('data: two\n\n');
+    };
+    const res = await f(`${base}/`, { method: 'POST', body: '{}' });
+    const reader = res.body!.getReader();
+    const first = await reader.read();
+    expect(first.value).toBeInstanceOf(Uint8Array);
+    expect(new TextDecoder().decode(first.value)).toBe('data: one\n\n');
+    finish();
+    let rest = '';
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      rest += new TextDecoder().decode(value);
+    }
+    expect(rest).toBe('data: two\n\n');
+  });
+
+  it('applies backpressure: an unread body stops the upstream from writing everything', async () => {
+    const total = 64 * 1024 * 1024;
+    let written = 0;
+    handler = (_req, res) => {
+      const chunk = Buffer.alloc(256 * 1024, 97);
+      const pump = () => {
+        while (written < total) {
+          written += chunk.length;
+          if (!res.write(chunk)) return void res.once('drain', pump);
+        }
+        res.end();
+      };
+      pump();
+    };
+    const res = await f(`${base}/`);
+    await sleep(300);
+    const stalledAt = written;
+    // Socket buffers hold a few MB on loopback; without backpressure all 64 MB would be read.
+    expect(stalledAt).toBeLessThan(24 * 1024 * 1024);
+    let got = 0;
+    for await (const c of res.body!) got += (c as Uint8Array).byteLength;
+    expect(got).toBe(total);
+  });
+
+  it('cancel() destroys the upstream connection', async () => {
+    let serverSide!: Promise<void>;
+    handler = (req, res) => {
+      serverSide = closed(req);
+      res.writeHead(200);
+      res.write('partial');
+    };
+    const res = await f(`${base}/`);
+    const reader = res.body!.getReader();
+    await reader.read();
+    await reader.cancel();
+    await serverSide; // resolves only if the socket was really closed
+  });
+
+  it('abort before headers rejects with an AbortError and closes the connection', async () => {
+    let serverSide!: Promise<void>;
+    handler = (req) => {
+      serverSide = closed(req); // never answers
+    };
+    const ctl = new AbortController();
+    const p = f(`${base}/`, { method: 'POST', body: '{}', signal: ctl.signal });
+    await sleep(50);
+    ctl.abort();
+    await expect(p).rejects.toMatchObject({ name: 'AbortError' });
+    await serverSide;
+  });
+
+  it('an already aborted signal rejects without connecting', async () => {
+    let called = false;
+    handler = (_req, res) => {
+      called = true;
+      res.end();
+    };
+    await expect(f(`${base}/`, { signal: AbortSignal.abort() })).rejects.toMatchObject({ name: 'AbortError' });
+    expect(called).toBe(false);
+  });
+
+  it('abort after headers errors the body stream', async () => {
+    handler = (_req, res) => {
+      res.writeHead(200);
+      res.write('a');
+    };
+    const ctl = new AbortController();
+    const res = await f(`${base}/`, { signal: ctl.signal });
+    const reader = res.body!.getReader();
+    await reader.read();
+    ctl.abort();
+    await expect(reader.read()).rejects.toMatchObject({ name: 'AbortError' });
+  });
+
+  it('a body cut mid-way errors the stream with TypeError "terminated"', async () => {
+    handler = (_req, res) => {
+      res.writeHead(200, { 'content-length': '100' });
+      res.write('only ten..');
+      setTimeout(() => res.socket!.destroy(), 20);
+    };
+    const res = await f(`${base}/`);
+    await expect(res.text()).rejects.toMatchObject({ name: 'TypeError', message: 'terminated' });
+  });
+
+  it('a refused connection rejects like fetch: TypeError with the socket error code as cause', async () => {
+    const probe = createServer();
+    await new Promise<void>((r) => probe.listen(0, '127.0.0.1', () => r()));
+    const port = (probe.address() as AddressInfo).port;
+    await new Promise<void>((r) => probe.close(() => r()));
+    const e = await f(`http://127.0.0.1:${port}/`).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(TypeError);
+    expect((e as { cause?: { code?: string } }).cause?.code).toBe('ECONNREFUSED');
+  });
+
+  it('decodes a gzip body', async () => {
+    handler = (_req, res) => {
+      res.writeHead(200, { 'content-encoding': 'gzip' });
+      res.end(gzipSync('hello compressed'));
+    };
+    expect(await (await f(`${base}/`)).text()).toBe('hello compressed');
+  });
+});
+
+describe('createRemoteProvider over node-http-fetch keeps the error paths', () => {
+  const provider = (timeoutMs = 2000, url = `${base}/v1`) => createRemoteProvider({ id: 'up', baseUrl: url, apiKey: 'sk-secret-key', timeoutMs, fetch: f });
+
+  it('sends auth and JSON; returns the upstream answer', async () => {
+    handler = async (req, res) => {
+      const body = await readAll(req);
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ auth: req.headers.authorization, path: req.url, body: JSON.parse(body) }));
+    };
+    const res = await provider().send('/chat/completions', { model: 'm' }, new AbortController().signal);
+    expect(await res.json()).toEqual({ auth: 'Bearer sk-secret-key', path: '/v1/chat/completions', body: { model: 'm' } });
+  });
+
+  it('no headers in time → upstream_timeout', async () => {
+    handler = () => {};
+    const e = await provider(100).send('/x', {}, new AbortController().signal).catch((x: unknown) => x);
+    expect(isVeilError(e) && e.code).toBe('upstream_timeout');
+  });
+
+  it('client abort → client_closed', async () => {
+    handler = () => {};
+    const ctl = new AbortController();
+    setTimeout(() => ctl.abort(), 50);
+    const e = await provider().send('/x', {}, ctl.signal).catch((x: unknown) => x);
+    expect(isVeilError(e) && e.code).toBe('client_closed');
+  });
+
+  it('refused connection → upstream_error naming the code, never the key', async () => {
+    const e = await provider(2000, 'http://127.0.0.1:1/v1').send('/x', {}, new AbortController().signal).catch((x: unknown) => x);
+    expect(isVeilError(e) && e.code).toBe('upstream_error');
+    expect((e as Error).message).toContain('ECONNREFUSED');
+    expect((e as Error).message).not.toContain('sk-secret-key');
+  });
+
+  it('429 keeps Retry-After', async () => {
+    handler = (_req, res) => {
+      res.writeHead(429, { 'retry-after': '7', 'content-type': 'application/json' });
+      res.end('{"error":{"message":"slow down"}}');
+    };
+    const e = await provider().send('/x', {}, new AbortController().signal).catch((x: unknown) => x);
+    expect(isVeilError(e) && e.code).toBe('rate_limited');
+    expect((e as { retryAfter?: number }).retryAfter).toBe(7);
+  });
+});
