@@ -1,7 +1,9 @@
 /**
  * @module bench/bare-proxy
  * The baseline for gateway overhead: the thinnest possible pass-through proxy on the same stack
- * (@hono/node-server + fetch), with no auth, inspection or audit. Prints `BARE_PROXY_URL=<url>`.
+ * (@hono/node-server + the same node:http upstream client the gateway uses, so the ratio
+ * measures Veil's own work, not a difference in HTTP clients), with no auth, inspection or audit.
+ * Prints `BARE_PROXY_URL=<url>`.
  *
  * @example
  * npx tsx bench/bare-proxy.ts --upstream http://127.0.0.1:9999/v1
@@ -10,12 +12,14 @@ import { parseArgs } from 'node:util';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
+import { createNodeHttpFetch } from '../src/providers/node-http-fetch.node.ts';
 
 const { values } = parseArgs({ options: { upstream: { type: 'string' }, port: { type: 'string', default: '0' } } });
 const upstream = values.upstream!;
+const upstreamHttp = createNodeHttpFetch();
 const app = new Hono();
 app.post('/v1/chat/completions', async (c) => {
-  const res = await fetch(`${upstream}/chat/completions`, {
+  const res = await upstreamHttp.fetch(`${upstream}/chat/completions`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: 'Bearer sk-bench' },
     body: await c.req.arrayBuffer(),
