@@ -79,6 +79,8 @@ describe('createLocalModel load errors name the file', () => {
     await expect(createLocalModel({ modelPath: dir })).rejects.toThrow(/not a regular file/);
   });
 
+  // Skip reason: the tiny GGUF model is absent (a fresh clone without ../shared/models); CI sets
+  // VEIL_REQUIRE_MODEL=1, so requireModelOrSkip() throws there instead of skipping.
   it.skipIf(!modelPath)('a truncated GGUF file (valid magic, the library refuses it)', async () => {
     const p = join(dir, 'truncated.gguf');
     const bytes = await readFile(modelPath as string);
