@@ -93,6 +93,13 @@ describe('redact', () => {
     expect(JSON.stringify(row)).not.toContain(EMAIL);
   });
 
+  it('redacts tool descriptions too: they are free text that reaches the provider', async () => {
+    const tools = [{ type: 'function' as const, function: { name: 'lookup', description: `Looks up orders for ${EMAIL}`, parameters: { type: 'object' } } }];
+    await client.chat.completions.create({ model: 'gpt-4o-mini', tools, messages: [{ role: 'user', content: 'any orders?' }] });
+    expect(sentText()).not.toContain(EMAIL);
+    expect(sentText()).toMatch(/Looks up orders for <EMAIL_[A-Z0-9]+>/);
+  });
+
   it('restores placeholders split across one-character stream chunks', async () => {
     mock.configure({ chunkSize: 1 });
     const stream = await client.chat.completions.create({ model: 'gpt-4o-mini', stream: true, messages: [{ role: 'user', content: `Reply to ${EMAIL}` }] });

@@ -6,6 +6,7 @@
  * plain-text `document` sources. Images, PDFs and other blocks pass through untouched and are
  * counted as opaque parts.
  */
+import { toolDescriptionSlots } from '../tool-slots.ts';
 import type { ChatMessage as CanonicalMessage } from '../../providers/types.ts';
 import { VeilError } from '../../util/errors.ts';
 import { setTexts } from '../json-path.ts';
@@ -121,7 +122,7 @@ export function parseMessagesRequest(body: unknown, opts: { countTokens?: boolea
     model: req.model,
     stream: !opts.countTokens && req.stream === true,
     body,
-    slots: w.slots,
+    slots: [...w.slots, ...toolDescriptionSlots(body as JsonObject)],
     opaqueParts: w.opaqueParts,
     chat: {
       messages,

@@ -7,6 +7,7 @@ import type { ChatMessage as CanonicalMessage } from '../../providers/types.ts';
 import { VeilError } from '../../util/errors.ts';
 import type { JsonObject, ParsedRequest, TextSlot } from '../types.ts';
 import { ChatRequest } from './schema.ts';
+import { toolDescriptionSlots } from '../tool-slots.ts';
 
 export function parseChatRequest(body: unknown): ParsedRequest {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
@@ -49,7 +50,7 @@ export function parseChatRequest(body: unknown): ParsedRequest {
     model: req.model,
     stream: req.stream === true,
     body: body as JsonObject,
-    slots,
+    slots: [...slots, ...toolDescriptionSlots(body as JsonObject)],
     opaqueParts,
     chat: {
       messages,

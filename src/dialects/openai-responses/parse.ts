@@ -6,6 +6,7 @@
  * custom tool call inputs and outputs, and reasoning summaries. Images, files and audio pass
  * through untouched and are counted as opaque parts; so are item types Veil does not know.
  */
+import { toolDescriptionSlots } from '../tool-slots.ts';
 import type { ChatMessage as CanonicalMessage } from '../../providers/types.ts';
 import { VeilError } from '../../util/errors.ts';
 import type { JsonObject, JsonPath, ParsedRequest, TextSlot } from '../types.ts';
@@ -115,7 +116,7 @@ export function parseResponsesRequest(body: unknown): ParsedRequest {
     model: req.model,
     stream: req.stream === true,
     body: body as JsonObject,
-    slots: w.slots,
+    slots: [...w.slots, ...toolDescriptionSlots(body as JsonObject)],
     opaqueParts: w.opaqueParts,
     chat: {
       messages,
