@@ -101,6 +101,9 @@ export async function* transformChatStream(
       continue;
     }
     const out: SseEvent[] = [];
+    // Most events come out of the transforms exactly as they went in (no placeholder, nothing
+    // held): those are forwarded as the upstream's own bytes instead of being serialized again.
+    let changed = false;
     const choices = json.choices.map((c: unknown) => {
       if (!isObj(c)) return c;
       const index = typeof c.index === 'number' ? c.index : 0;
@@ -109,14 +112,20 @@ export async function* transformChatStream(
       if (isObj(delta)) {
         delta = { ...delta };
         const d = delta as Obj;
-        if (typeof d.content === 'string') d.content = (s.content ??= t.stream('text')).push(d.content);
+        if (typeof d.content === 'string') {
+          const released = (s.content ??= t.stream('text')).push(d.content);
+          if (released !== d.content) changed = true;
+          d.content = released;
+        }
         if (Array.isArray(d.tool_calls)) {
           d.tool_calls = d.tool_calls.map((tc: unknown) => {
             if (!isObj(tc) || !isObj(tc.function) || typeof tc.function.arguments !== 'string') return tc;
             const k = typeof tc.index === 'number' ? tc.index : 0;
             let tr = s.toolArgs.get(k);
             if (!tr) s.toolArgs.set(k, (tr = t.stream('json')));
-            return { ...tc, function: { ...tc.function, arguments: tr.push(tc.function.arguments) } };
+            const args = tr.push(tc.function.arguments);
+            if (args !== tc.function.arguments) changed = true;
+            return { ...tc, function: { ...tc.function, arguments: args } };
           });
         }
       }
@@ -127,7 +136,7 @@ export async function* transformChatStream(
       return { ...c, delta };
     });
     yield* out;
-    yield { ...ev, data: JSON.stringify({ ...json, choices }) };
+    yield changed || out.length > 0 ? { ...ev, data: JSON.stringify({ ...json, choices }) } : ev;
   }
   // Upstream ended without [DONE] (cut off): still release what was held back.
   for (const i of [...states.keys()]) yield* flushChoice(i);
