@@ -4,11 +4,10 @@
  * is printed once, alone on stdout (`TOKEN=$(veil admin create-key …)` captures just it); notes go
  * to stderr. Only its SHA-256 is stored.
  */
-import { parseArgs } from 'node:util';
 import { ADMIN_ROLES, type AdminRole } from '../admin/admin-keys.ts';
 import { createSqliteAdminKeyStore } from '../admin/admin-store.sqlite.node.ts';
 import { openDatabase } from '../db/open.node.ts';
-import type { CommandContext } from './command-context.ts';
+import { startSubcommand, type CommandContext } from './command-context.ts';
 
 const HELP = `Usage: veil admin create-key --name NAME --role admin|auditor
 
@@ -22,28 +21,11 @@ The database is the file named by VEIL_DB (default ./data/veil.db).
 
 /** Runs `veil admin …`; returns the exit code (0 ok, 1 failed, 2 usage). */
 export async function runAdmin(argv: string[], ctx: CommandContext): Promise<number> {
-  const [sub, ...rest] = argv;
   const out = (s: string) => void ctx.stdout.write(s);
   const err = (s: string) => void ctx.stderr.write(s);
-  if (sub === undefined || sub === '-h' || sub === '--help' || sub === 'help') {
-    (sub === undefined ? err : out)(HELP);
-    return sub === undefined ? 2 : 0;
-  }
-  if (sub !== 'create-key') {
-    err(`veil admin: unknown command '${sub}'\n\n${HELP}`);
-    return 2;
-  }
-  let args;
-  try {
-    args = parseArgs({ args: rest, strict: true, allowPositionals: false, options: { name: { type: 'string' }, role: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
-  } catch (e) {
-    err(`veil admin create-key: ${e instanceof Error ? e.message : String(e)}\n\n${HELP}`);
-    return 2;
-  }
-  if (args.values.help) {
-    out(HELP);
-    return 0;
-  }
+  const started = startSubcommand('admin', argv, ctx, { admin: HELP, 'create-key': HELP }, { name: { type: 'string' }, role: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, false);
+  if (typeof started === 'number') return started;
+  const { args } = started;
   const name = args.values.name?.trim();
   const role = args.values.role as AdminRole | undefined;
   if (!name || name.length > 200) {

@@ -5,14 +5,13 @@
  */
 import { once } from 'node:events';
 import { createWriteStream, existsSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { csvHeader, EXPORT_FORMATS, toCsvLine, toJsonLine } from '../audit/export.ts';
 import type { ExportFormat } from '../audit/export.ts';
 import { createSqliteAuditStore } from '../audit/sqlite.node.ts';
 import type { SqliteAuditStore } from '../audit/sqlite.node.ts';
 import type { StoredAuditRecord } from '../audit/types.ts';
 import { openDatabase } from '../db/open.node.ts';
-import { writeOut } from './command-context.ts';
+import { startSubcommand, writeOut } from './command-context.ts';
 import type { CliStream, CommandContext } from './command-context.ts';
 
 const HELP = {
@@ -51,37 +50,18 @@ records at or after an ISO-8601 time. --excel-safe prefixes text cells that a sp
 run as a formula (= + - @) with '. Progress goes to stderr every 10,000 records.
 `,
 };
-type Sub = keyof typeof HELP;
 
 export const PROGRESS_EVERY = 10_000;
 const FOLLOW_POLL_MS = 500;
 
 /** Runs `veil audit …`; returns the exit code (0 ok, 1 failed/verification failed, 2 usage). */
 export async function runAudit(argv: string[], ctx: CommandContext): Promise<number> {
-  const [sub, ...rest] = argv;
   const out = (s: string) => void ctx.stdout.write(s);
   const err = (s: string) => void ctx.stderr.write(s);
-
-  if (sub === undefined || sub === '-h' || sub === '--help' || sub === 'help') {
-    (sub === undefined ? err : out)(HELP.audit);
-    return sub === undefined ? 2 : 0;
-  }
-  if (!(sub in HELP) || sub === 'audit') {
-    err(`veil audit: unknown command '${sub}'\n\n${HELP.audit}`);
-    return 2;
-  }
-  let args: ReturnType<typeof parse>;
-  try {
-    args = parse(rest);
-  } catch (e) {
-    err(`veil audit ${sub}: ${e instanceof Error ? e.message : String(e)}\n\n${HELP[sub as Sub]}`);
-    return 2;
-  }
+  const started = startSubcommand('audit', argv, ctx, HELP, AUDIT_OPTIONS);
+  if (typeof started === 'number') return started;
+  const { sub, args } = started;
   const v = args.values;
-  if (v.help) {
-    out(HELP[sub as Sub]);
-    return 0;
-  }
   if (args.positionals.length > 0) {
     err(`veil audit ${sub}: unexpected argument '${args.positionals[0]}'\n`);
     return 2;
@@ -197,23 +177,16 @@ export async function runAudit(argv: string[], ctx: CommandContext): Promise<num
   });
 }
 
-function parse(rest: string[]) {
-  return parseArgs({
-    args: rest,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      n: { type: 'string', short: 'n' },
-      follow: { type: 'boolean', short: 'f' },
-      json: { type: 'boolean' },
-      format: { type: 'string' },
-      since: { type: 'string' },
-      out: { type: 'string', short: 'o' },
-      'excel-safe': { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
-}
+const AUDIT_OPTIONS = {
+  n: { type: 'string', short: 'n' },
+  follow: { type: 'boolean', short: 'f' },
+  json: { type: 'boolean' },
+  format: { type: 'string' },
+  since: { type: 'string' },
+  out: { type: 'string', short: 'o' },
+  'excel-safe': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
 
 async function withStore(ctx: CommandContext, fn: (store: SqliteAuditStore) => Promise<number>): Promise<number> {
   let db;

@@ -4,11 +4,10 @@
  * printed once, alone on stdout (so `KEY=$(veil keys create --team x)` captures just the key);
  * the notes go to stderr.
  */
-import { parseArgs } from 'node:util';
 import { openDatabase } from '../db/open.node.ts';
 import { createSqliteKeyStore } from '../keys/sqlite.node.ts';
 import type { GatewayKey } from '../keys/types.ts';
-import type { CommandContext } from './command-context.ts';
+import { startSubcommand, type CommandContext } from './command-context.ts';
 
 const HELP = {
   keys: `Usage: veil keys <command>
@@ -43,34 +42,14 @@ Revokes the key with this id (see \`veil keys list\`). Requests with it get 401 
 const TEAM_SHAPE = /^[\p{L}\p{N}][\p{L}\p{N} ._\-]{0,63}$/u;
 const POLICY_SHAPE = /^[A-Za-z0-9][A-Za-z0-9._\-]{0,63}$/;
 
-type Sub = keyof typeof HELP;
 
 /** Runs `veil keys …`; returns the exit code (0 ok, 1 failed, 2 usage error). */
 export async function runKeys(argv: string[], ctx: CommandContext): Promise<number> {
-  const [sub, ...rest] = argv;
   const out = (s: string) => void ctx.stdout.write(s);
   const err = (s: string) => void ctx.stderr.write(s);
-
-  if (sub === undefined || sub === '-h' || sub === '--help' || sub === 'help') {
-    (sub === undefined ? err : out)(HELP.keys);
-    return sub === undefined ? 2 : 0;
-  }
-  if (!(sub in HELP) || sub === 'keys') {
-    err(`veil keys: unknown command '${sub}'\n\n${HELP.keys}`);
-    return 2;
-  }
-
-  let args: ReturnType<typeof parse>;
-  try {
-    args = parse(rest);
-  } catch (e) {
-    err(`veil keys ${sub}: ${e instanceof Error ? e.message : String(e)}\n\n${HELP[sub as Sub]}`);
-    return 2;
-  }
-  if (args.values.help) {
-    out(HELP[sub as Sub]);
-    return 0;
-  }
+  const started = startSubcommand('keys', argv, ctx, HELP, KEY_OPTIONS);
+  if (typeof started === 'number') return started;
+  const { sub, args } = started;
 
   if (sub === 'create') {
     const team = args.values.team?.trim();
@@ -123,19 +102,12 @@ export async function runKeys(argv: string[], ctx: CommandContext): Promise<numb
   });
 }
 
-function parse(rest: string[]) {
-  return parseArgs({
-    args: rest,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      team: { type: 'string' },
-      policy: { type: 'string' },
-      json: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
-}
+const KEY_OPTIONS = {
+  team: { type: 'string' },
+  policy: { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
 
 async function withStore(
   ctx: CommandContext,

@@ -7,11 +7,10 @@
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { openDatabase } from '../db/open.node.ts';
 import { createSqlitePolicyStore } from '../policy-store/sqlite.node.ts';
 import type { PolicyStore } from '../policy-store/types.ts';
-import type { CommandContext } from './command-context.ts';
+import { startSubcommand, type CommandContext } from './command-context.ts';
 
 const HELP = {
   policy: `Usage: veil policy <command>
@@ -34,32 +33,14 @@ Writes each policy's version in force to DIR/<id>.yaml (default ./policies), ove
 the same name. Other files in DIR are left alone.
 `,
 };
-type Sub = keyof typeof HELP;
 
 /** Runs `veil policy …`; returns the exit code (0 ok, 1 failed, 2 usage). */
 export async function runPolicy(argv: string[], ctx: CommandContext): Promise<number> {
-  const [sub, ...rest] = argv;
   const out = (s: string) => void ctx.stdout.write(s);
   const err = (s: string) => void ctx.stderr.write(s);
-  if (sub === undefined || sub === '-h' || sub === '--help' || sub === 'help') {
-    (sub === undefined ? err : out)(HELP.policy);
-    return sub === undefined ? 2 : 0;
-  }
-  if (!(sub in HELP) || sub === 'policy') {
-    err(`veil policy: unknown command '${sub}'\n\n${HELP.policy}`);
-    return 2;
-  }
-  let args;
-  try {
-    args = parseArgs({ args: rest, strict: true, allowPositionals: false, options: { out: { type: 'string', short: 'o' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
-  } catch (e) {
-    err(`veil policy ${sub}: ${e instanceof Error ? e.message : String(e)}\n\n${HELP[sub as Sub]}`);
-    return 2;
-  }
-  if (args.values.help) {
-    out(HELP[sub as Sub]);
-    return 0;
-  }
+  const started = startSubcommand('policy', argv, ctx, HELP, { out: { type: 'string', short: 'o' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, false);
+  if (typeof started === 'number') return started;
+  const { sub, args } = started;
   if (ctx.dbPath !== ':memory:' && !existsSync(ctx.dbPath)) {
     err(`veil policy: no database at ${ctx.dbPath} (set VEIL_DB or start the gateway first)\n`);
     return 1;
