@@ -8,20 +8,8 @@
 import type { D1Database } from '../audit/d1.ts';
 import { constantTimeEqual, generateKey, hashKey, parseKey } from './secret.ts';
 import type { GatewayKey, KeyPatch, ManagedKeyStore } from './types.ts';
+import { modelsColumn, toKey, type KeyRow } from './row.ts';
 
-interface KeyRow {
-  id: string;
-  team: string;
-  policy_id: string | null;
-  secret_hash: string;
-  prefix: string;
-  created_at: string;
-  revoked_at: string | null;
-  /** Migration 0002. */
-  rate_limit_rpm?: number | null;
-  /** JSON array text (migration 0002). */
-  allowed_models?: string | null;
-}
 
 export interface D1KeyStoreOptions {
   now?: () => string;
@@ -34,26 +22,6 @@ export type D1KeyStore = ManagedKeyStore;
 // A digest-shaped stand-in compared against when the id is unknown, so a miss costs what a hit costs.
 const DUMMY_HASH = 'f'.repeat(64);
 
-function toKey(r: KeyRow): GatewayKey {
-  const key: GatewayKey = { id: r.id, team: r.team, policyId: r.policy_id, createdAt: r.created_at, revokedAt: r.revoked_at, prefix: r.prefix };
-  // Only when set, so keys without limits look exactly as the SQLite store shows them.
-  if (r.rate_limit_rpm !== null && r.rate_limit_rpm !== undefined) key.rateLimitRpm = r.rate_limit_rpm;
-  const models = parseModels(r.allowed_models);
-  if (models) key.allowedModels = models;
-  return key;
-}
-
-function parseModels(col: string | null | undefined): string[] | null {
-  if (!col) return null;
-  try {
-    const v: unknown = JSON.parse(col);
-    return Array.isArray(v) ? v.filter((m): m is string => typeof m === 'string') : null;
-  } catch {
-    return null;
-  }
-}
-
-const modelsColumn = (m: string[] | null | undefined): string | null => (m ? JSON.stringify(m) : null);
 
 /**
  * @example

@@ -7,21 +7,9 @@
 import { hash as nodeHash } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
 import type { GatewayKey, KeyPatch, ManagedKeyStore } from './types.ts';
+import { modelsColumn, toKey, type KeyRow } from './row.ts';
 import { constantTimeEqual, generateKey, parseKey } from './secret.ts';
 
-interface KeyRow {
-  id: string;
-  team: string;
-  policy_id: string | null;
-  secret_hash: string;
-  prefix: string;
-  created_at: string;
-  revoked_at: string | null;
-  /** Migration 0002. */
-  rate_limit_rpm?: number | null;
-  /** JSON array text (migration 0002). */
-  allowed_models?: string | null;
-}
 
 export interface SqliteKeyStoreOptions {
   now?: () => string;
@@ -41,26 +29,6 @@ export function hashKeySync(key: string): string {
 // Compared against when the id is unknown, so a miss costs what a hit costs.
 const DUMMY_HASH = hashKeySync('veil_000000000000_unknown');
 
-function toKey(r: KeyRow): GatewayKey {
-  const key: GatewayKey = { id: r.id, team: r.team, policyId: r.policy_id, createdAt: r.created_at, revokedAt: r.revoked_at, prefix: r.prefix };
-  // Only when set, so keys without limits look exactly as before migration 0002.
-  if (r.rate_limit_rpm !== null && r.rate_limit_rpm !== undefined) key.rateLimitRpm = r.rate_limit_rpm;
-  const models = parseModels(r.allowed_models);
-  if (models) key.allowedModels = models;
-  return key;
-}
-
-function parseModels(col: string | null | undefined): string[] | null {
-  if (!col) return null;
-  try {
-    const v: unknown = JSON.parse(col);
-    return Array.isArray(v) ? v.filter((m): m is string => typeof m === 'string') : null;
-  } catch {
-    return null;
-  }
-}
-
-const modelsColumn = (m: string[] | null | undefined): string | null => (m ? JSON.stringify(m) : null);
 
 /**
  * @example
