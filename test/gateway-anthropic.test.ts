@@ -4,17 +4,12 @@
  * an Anthropic client in Anthropic's shape, and the audit record of every request.
  */
 import Anthropic from '@anthropic-ai/sdk';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { eventually, startTestGateway, UPSTREAM_KEY, type TestGateway } from './support/gateway.ts';
-import { startMockUpstream, type MockUpstream } from './support/mock-upstream/index.ts';
+import { describe, expect, it } from 'vitest';
+import { UPSTREAM_KEY, useMockedGateway, type TestGateway } from './support/gateway.ts';
+import type { MockUpstream } from './support/mock-upstream/index.ts';
 import { requireModelOrSkip } from './support/model.ts';
+import { DIALECT_POLICY, EMAIL, PEM, RRN } from './support/samples.ts';
 
-const EMAIL = 'jane.doe@example.com';
-const RRN = '900101-1234568';
-const PEM = '-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA7xq2n3t0Yj9pQ1Xw8bZ3mK4sL5vN6cR7dT8eU9fV0gW1hX2i\nY3jZ4kA5lB6mC7nD8oE9pF0qG1rH2sI3tJ4uK5vL6wM7xN8yO9zP0aQ1bR2cS3dT\n-----END RSA PRIVATE KEY-----';
 // Not a configured name: reaches the Anthropic provider through the `claude-*` alias.
 const MODEL = 'claude-sonnet-5-5';
 
@@ -24,23 +19,12 @@ if (model.skipReason) console.warn(model.skipReason);
 let mock: MockUpstream;
 let gw: TestGateway;
 let client: Anthropic;
-let policyDir: string;
 
-beforeAll(async () => {
-  policyDir = mkdtempSync(join(tmpdir(), 'veil-anthropic-'));
-  writeFileSync(join(policyDir, 'default.yaml'), 'id: default\nrules:\n  EMAIL: { action: redact }\n  KR_RRN: { action: local }\n  PRIVATE_KEY: { action: block }\ninspect_output: true\n');
-  mock = await startMockUpstream();
-  gw = await startTestGateway({ mock, modelPath: model.path, policies: policyDir, env: { ANTHROPIC_BASE_URL: mock.url, ANTHROPIC_API_KEY: UPSTREAM_KEY } });
+useMockedGateway({ policy: `${DIALECT_POLICY}inspect_output: true\n`, modelPath: model.path, anthropic: true }, (s) => {
+  ({ mock, gw } = s);
   client = new Anthropic({ apiKey: gw.key, baseURL: gw.url, maxRetries: 0 });
 });
-afterAll(async () => {
-  await gw?.close();
-  await mock?.close();
-  rmSync(policyDir, { recursive: true, force: true });
-});
-beforeEach(() => mock.reset());
 
-const rowFor = (requestId: string | null | undefined) => eventually(() => gw.auditRows().find((r) => r.request_id === requestId));
 const sentText = () => mock.requests.map((r) => r.rawBody).join('\n');
 const textOf = (m: Anthropic.Message) => m.content.map((b) => (b.type === 'text' ? b.text : '')).join('');
 
@@ -62,7 +46,7 @@ describe('remote (mock Anthropic upstream)', () => {
     expect(req.headers['anthropic-beta']).toBe('tools-2024-04-04');
     expect(JSON.stringify(req.headers)).not.toContain(gw.key);
     expect(req.json).toMatchObject({ system: 'Be brief.', messages: [{ role: 'user', content: 'Say hello to the team.' }] });
-    const row = await rowFor(response.headers.get('x-veil-request-id'));
+    const row = await gw.auditRowFor(response.headers.get('x-veil-request-id'));
     expect(row).toMatchObject({ endpoint: 'POST /v1/messages', decision: 'allow', route: 'remote', provider: 'anthropic', status: 200, model: MODEL });
     expect(row.tokens_in).toBeGreaterThan(0);
     expect(row.tokens_out).toBeGreaterThan(0);
@@ -76,7 +60,7 @@ describe('remote (mock Anthropic upstream)', () => {
     expect(sentText()).not.toContain(EMAIL);
     expect(sentText()).toMatch(/<EMAIL_[0-9A-Z]+>/);
     expect(textOf(data)).toBe(`echo: Write to ${EMAIL} today.`);
-    const row = await rowFor(response.headers.get('x-veil-request-id'));
+    const row = await gw.auditRowFor(response.headers.get('x-veil-request-id'));
     expect(JSON.parse(String(row.findings))).toEqual({ EMAIL: 1 });
   });
 
@@ -98,7 +82,7 @@ describe('remote (mock Anthropic upstream)', () => {
     expect(types).toContain('message_delta');
     expect(sentText()).not.toContain(EMAIL);
     const { response } = await stream.withResponse();
-    const row = await rowFor(response.headers.get('x-veil-request-id'));
+    const row = await gw.auditRowFor(response.headers.get('x-veil-request-id'));
     expect(row).toMatchObject({ decision: 'redact', stream: 1, status: 200, provider: 'anthropic' });
     expect(row.tokens_out).toBeGreaterThan(0);
   });
@@ -143,7 +127,7 @@ describe('remote (mock Anthropic upstream)', () => {
       .create({ model: MODEL, max_tokens: 16, messages: [{ role: 'user', content: [image, { type: 'text', text: `What is this? cc ${EMAIL}` }] }] })
       .withResponse();
     expect((mock.requests[0]!.json as { messages: { content: unknown[] }[] }).messages[0]!.content[0]).toEqual(image);
-    const row = await rowFor(response.headers.get('x-veil-request-id'));
+    const row = await gw.auditRowFor(response.headers.get('x-veil-request-id'));
     expect(JSON.parse(String(row.findings))).toEqual({ EMAIL: 1, _opaque_parts: 1 });
   });
 
@@ -198,7 +182,7 @@ describe('errors in Anthropic\'s shape', () => {
       expect(body.type).toBe('error');
       expect(body.error.type).toBe(type);
       expect(body.error.message.length).toBeGreaterThan(0);
-      const row = await rowFor(res.headers.get('x-veil-request-id'));
+      const row = await gw.auditRowFor(res.headers.get('x-veil-request-id'));
       expect(row).toMatchObject({ endpoint: 'POST /v1/messages', status });
     }
     expect(mock.requests).toHaveLength(0);
@@ -222,7 +206,7 @@ describe.skipIf(!model.path)('local model answers an Anthropic client in Anthrop
     expect(textOf(data).length).toBeGreaterThan(0);
     expect(['end_turn', 'max_tokens']).toContain(data.stop_reason);
     expect(data.usage.output_tokens).toBeGreaterThan(0);
-    const row = await rowFor(response.headers.get('x-veil-request-id'));
+    const row = await gw.auditRowFor(response.headers.get('x-veil-request-id'));
     expect(row).toMatchObject({ decision: 'local', route: 'local', provider: 'local', status: 200, endpoint: 'POST /v1/messages' });
     expect(JSON.stringify(row)).not.toContain(RRN);
   });

@@ -4,16 +4,12 @@
  * pass through as opaque parts, block refuses, and `local` embeds with node-llama-cpp.
  */
 import OpenAI from 'openai';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { eventually, startTestGateway, type TestGateway } from './support/gateway.ts';
-import { mockEmbedding, startMockUpstream, type MockUpstream } from './support/mock-upstream/index.ts';
+import { afterAll, describe, expect, it } from 'vitest';
+import { startTestGateway, useMockedGateway, type TestGateway } from './support/gateway.ts';
+import { mockEmbedding, type MockUpstream } from './support/mock-upstream/index.ts';
 import { requireModelOrSkip } from './support/model.ts';
+import { DIALECT_POLICY, EMAIL, RRN } from './support/samples.ts';
 
-const EMAIL = 'jane.doe@example.com';
-const RRN = '900101-1234568';
 const MODEL = 'text-embedding-3-small';
 
 const model = requireModelOrSkip();
@@ -23,25 +19,13 @@ let mock: MockUpstream;
 let gw: TestGateway;
 let noLocal: TestGateway;
 let client: OpenAI;
-let policyDir: string;
 
-beforeAll(async () => {
-  policyDir = mkdtempSync(join(tmpdir(), 'veil-embeddings-'));
-  writeFileSync(join(policyDir, 'default.yaml'), 'id: default\nrules:\n  EMAIL: { action: redact }\n  KR_RRN: { action: local }\n  PRIVATE_KEY: { action: block }\n');
-  mock = await startMockUpstream();
-  gw = await startTestGateway({ mock, modelPath: model.path, policies: policyDir });
-  noLocal = await startTestGateway({ mock, modelPath: null, policies: policyDir });
+useMockedGateway({ policy: DIALECT_POLICY, modelPath: model.path }, async (s) => {
+  ({ mock, gw } = s);
+  noLocal = await startTestGateway({ mock, modelPath: null, policies: s.policyDir });
   client = new OpenAI({ apiKey: gw.key, baseURL: gw.baseURL, maxRetries: 0 });
 });
-afterAll(async () => {
-  await gw?.close();
-  await noLocal?.close();
-  await mock?.close();
-  rmSync(policyDir, { recursive: true, force: true });
-});
-beforeEach(() => mock.reset());
-
-const rowFor = (g: TestGateway, requestId: string | null | undefined) => eventually(() => g.auditRows().find((r) => r.request_id === requestId));
+afterAll(() => noLocal?.close());
 
 describe('remote embeddings', () => {
   it('clean input is embedded as sent (base64 through the SDK decodes to the same vector)', async () => {
@@ -49,7 +33,7 @@ describe('remote embeddings', () => {
     expect(response.headers.get('x-veil-decision')).toBe('allow');
     expect(data.data.map((d) => d.embedding)).toEqual([mockEmbedding('first text'), mockEmbedding('second text')]);
     expect(mock.requests[0]!.path).toBe('/v1/embeddings');
-    const row = await rowFor(gw, response.headers.get('x-veil-request-id'));
+    const row = await gw.auditRowFor(response.headers.get('x-veil-request-id'));
     expect(row).toMatchObject({ endpoint: 'POST /v1/embeddings', decision: 'allow', route: 'remote', status: 200, model: MODEL });
     expect(row.tokens_in).toBeGreaterThan(0);
   });
@@ -65,7 +49,7 @@ describe('remote embeddings', () => {
   it('token arrays pass through untouched and are counted as opaque in the audit', async () => {
     const { response } = await client.embeddings.create({ model: MODEL, input: [[1, 2, 3], [4, 5]], encoding_format: 'float' }).withResponse();
     expect((mock.requests[0]!.json as { input: unknown }).input).toEqual([[1, 2, 3], [4, 5]]);
-    const row = await rowFor(gw, response.headers.get('x-veil-request-id'));
+    const row = await gw.auditRowFor(response.headers.get('x-veil-request-id'));
     expect(JSON.parse(String(row.findings))).toEqual({ _opaque_parts: 2 });
   });
 
@@ -78,7 +62,7 @@ describe('remote embeddings', () => {
       const res = await fetch(`${gw.baseURL}/embeddings`, { method: 'POST', headers: { authorization: `Bearer ${gw.key}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
       expect([400, 404]).toContain(res.status);
       expect(((await res.json()) as { error: { message: string } }).error.message.length).toBeGreaterThan(0);
-      expect(await rowFor(gw, res.headers.get('x-veil-request-id'))).toMatchObject({ endpoint: 'POST /v1/embeddings', status: res.status });
+      expect(await gw.auditRowFor(res.headers.get('x-veil-request-id'))).toMatchObject({ endpoint: 'POST /v1/embeddings', status: res.status });
     }
     expect(mock.requests).toHaveLength(0);
   });
@@ -106,7 +90,7 @@ describe('local embeddings', () => {
     const b = await client.embeddings.create({ model: MODEL, input: [`RRN ${RRN}`, 'Once upon a time'] });
     expect(b.data[0]!.embedding).toEqual(f.data[0]!.embedding.map((x) => Math.fround(x)));
     expect(mock.requests).toHaveLength(0);
-    const row = await rowFor(gw, response.headers.get('x-veil-request-id'));
+    const row = await gw.auditRowFor(response.headers.get('x-veil-request-id'));
     expect(row).toMatchObject({ decision: 'local', route: 'local', status: 200 });
     expect(row.tokens_in).toBeGreaterThan(0);
   });

@@ -4,17 +4,12 @@
  * shapes, and the local model answering a Responses client in the Responses shape.
  */
 import OpenAI from 'openai';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { eventually, startTestGateway, UPSTREAM_KEY, type TestGateway } from './support/gateway.ts';
-import { startMockUpstream, type MockUpstream } from './support/mock-upstream/index.ts';
+import { describe, expect, it } from 'vitest';
+import { UPSTREAM_KEY, useMockedGateway, type TestGateway } from './support/gateway.ts';
+import type { MockUpstream } from './support/mock-upstream/index.ts';
 import { requireModelOrSkip } from './support/model.ts';
+import { DIALECT_POLICY, EMAIL, PEM, RRN } from './support/samples.ts';
 
-const EMAIL = 'jane.doe@example.com';
-const RRN = '900101-1234568';
-const PEM = '-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA7xq2n3t0Yj9pQ1Xw8bZ3mK4sL5vN6cR7dT8eU9fV0gW1hX2i\nY3jZ4kA5lB6mC7nD8oE9pF0qG1rH2sI3tJ4uK5vL6wM7xN8yO9zP0aQ1bR2cS3dT\n-----END RSA PRIVATE KEY-----';
 const MODEL = 'gpt-4.1';
 
 const model = requireModelOrSkip();
@@ -23,23 +18,12 @@ if (model.skipReason) console.warn(model.skipReason);
 let mock: MockUpstream;
 let gw: TestGateway;
 let client: OpenAI;
-let policyDir: string;
 
-beforeAll(async () => {
-  policyDir = mkdtempSync(join(tmpdir(), 'veil-responses-'));
-  writeFileSync(join(policyDir, 'default.yaml'), 'id: default\nrules:\n  EMAIL: { action: redact }\n  KR_RRN: { action: local }\n  PRIVATE_KEY: { action: block }\ninspect_output: true\n');
-  mock = await startMockUpstream();
-  gw = await startTestGateway({ mock, modelPath: model.path, policies: policyDir, env: { ANTHROPIC_BASE_URL: mock.url, ANTHROPIC_API_KEY: UPSTREAM_KEY } });
+useMockedGateway({ policy: `${DIALECT_POLICY}inspect_output: true\n`, modelPath: model.path, anthropic: true }, (s) => {
+  ({ mock, gw } = s);
   client = new OpenAI({ apiKey: gw.key, baseURL: gw.baseURL, maxRetries: 0 });
 });
-afterAll(async () => {
-  await gw?.close();
-  await mock?.close();
-  rmSync(policyDir, { recursive: true, force: true });
-});
-beforeEach(() => mock.reset());
 
-const rowFor = (requestId: string | null | undefined) => eventually(() => gw.auditRows().find((r) => r.request_id === requestId));
 const sentText = () => mock.requests.map((r) => r.rawBody).join('\n');
 const tools: OpenAI.Responses.Tool[] = [{ type: 'function', name: 'send_mail', strict: false, parameters: { type: 'object', properties: { to: { type: 'string' } } } }];
 
@@ -52,7 +36,7 @@ describe('remote (mock OpenAI upstream)', () => {
     expect(req.path).toBe('/v1/responses');
     expect(req.headers.authorization).toBe(`Bearer ${UPSTREAM_KEY}`);
     expect(req.json).toMatchObject({ model: MODEL, input: 'Say hello to the team.' });
-    const row = await rowFor(response.headers.get('x-veil-request-id'));
+    const row = await gw.auditRowFor(response.headers.get('x-veil-request-id'));
     expect(row).toMatchObject({ endpoint: 'POST /v1/responses', decision: 'allow', route: 'remote', provider: 'openai', status: 200, model: MODEL });
     expect(row.tokens_in).toBeGreaterThan(0);
   });
@@ -126,7 +110,7 @@ describe('remote (mock OpenAI upstream)', () => {
     const text = await res.text();
     expect(text).toContain('event: error');
     expect(text).not.toContain('response.completed');
-    const row = await rowFor(res.headers.get('x-veil-request-id'));
+    const row = await gw.auditRowFor(res.headers.get('x-veil-request-id'));
     expect(row).toMatchObject({ error_code: 'upstream_error', stream: 1 });
   });
 });
@@ -157,7 +141,7 @@ describe('errors in OpenAI\'s shape', () => {
       const body = (await res.json()) as { error: { message: string; type: string; code: string } };
       expect(typeof body.error.message).toBe('string');
       expect(typeof body.error.code).toBe('string');
-      const row = await rowFor(res.headers.get('x-veil-request-id'));
+      const row = await gw.auditRowFor(res.headers.get('x-veil-request-id'));
       expect(row).toMatchObject({ endpoint: 'POST /v1/responses', status });
     }
     expect(mock.requests).toHaveLength(0);
@@ -179,7 +163,7 @@ describe.skipIf(!model.path)('local model answers a Responses client in the Resp
     expect(data.output_text.length).toBeGreaterThan(0);
     expect(['completed', 'incomplete']).toContain(data.status);
     expect(data.usage!.output_tokens).toBeGreaterThan(0);
-    const row = await rowFor(response.headers.get('x-veil-request-id'));
+    const row = await gw.auditRowFor(response.headers.get('x-veil-request-id'));
     expect(row).toMatchObject({ decision: 'local', route: 'local', status: 200, endpoint: 'POST /v1/responses' });
   });
 

@@ -1,29 +1,14 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { runCommand, useTempDir } from '../../test/support/cli.ts';
 import { createSqliteAdminKeyStore } from '../admin/admin-store.sqlite.node.ts';
 import { openDatabase } from '../db/open.node.ts';
 import { runAdmin } from './admin.ts';
 
-function collector() {
-  return { text: '', write(s: string) { this.text += s; return true; } };
-}
-
-let dir: string;
 let dbPath: string;
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'veil-cli-admin-'));
-  dbPath = join(dir, 'veil.db');
-});
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
+useTempDir('veil-cli-admin-', (dir) => (dbPath = join(dir, 'veil.db')));
 
-async function run(fn: typeof runAdmin, ...argv: string[]) {
-  const stdout = collector();
-  const stderr = collector();
-  const code = await fn(argv, { dbPath, stdout, stderr });
-  return { code, out: stdout.text, err: stderr.text };
-}
+const run = (fn: typeof runAdmin, ...argv: string[]) => runCommand(fn, argv, { dbPath });
 
 describe('veil admin create-key', () => {
   it('prints the token once on stdout; it verifies with its role; only the hash is stored', async () => {

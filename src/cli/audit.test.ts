@@ -1,30 +1,21 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { collector, runCommand, useTempDir } from '../../test/support/cli.ts';
 import { createSqliteAuditStore } from '../audit/sqlite.node.ts';
 import { makeRecord } from '../audit/test-records.ts';
 import { openDatabase } from '../db/open.node.ts';
 import { runAudit } from './audit.ts';
 
-function collector() {
-  return { text: '', write(s: string) { this.text += s; return true; } };
-}
-
 let dir: string;
 let dbPath: string;
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'veil-cli-audit-'));
-  dbPath = join(dir, 'veil.db');
+useTempDir('veil-cli-audit-', (d) => {
+  dir = d;
+  dbPath = join(d, 'veil.db');
 });
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-async function run(argv: string[], extra: { signal?: AbortSignal; env?: Record<string, string>; auditSecret?: string } = {}) {
-  const stdout = collector();
-  const stderr = collector();
-  const code = await runAudit(argv, { dbPath, stdout, stderr, ...extra });
-  return { code, out: stdout.text, err: stderr.text };
-}
+const run = (argv: string[], extra: { signal?: AbortSignal; env?: Record<string, string>; auditSecret?: string } = {}) =>
+  runCommand(runAudit, argv, { dbPath, ...extra });
 
 async function seed(n: number, over: (i: number) => Partial<ReturnType<typeof makeRecord>> = () => ({})) {
   const db = openDatabase(dbPath);

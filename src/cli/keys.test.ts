@@ -1,29 +1,14 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { runCommand, useTempDir } from '../../test/support/cli.ts';
 import { openDatabase } from '../db/open.node.ts';
 import { createSqliteKeyStore } from '../keys/sqlite.node.ts';
 import { runKeys } from './keys.ts';
 
-function collector() {
-  return { text: '', write(s: string) { this.text += s; return true; } };
-}
-
-let dir: string;
 let dbPath: string;
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'veil-cli-keys-'));
-  dbPath = join(dir, 'data', 'veil.db');
-});
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
+useTempDir('veil-cli-keys-', (dir) => (dbPath = join(dir, 'data', 'veil.db')));
 
-async function run(...argv: string[]) {
-  const stdout = collector();
-  const stderr = collector();
-  const code = await runKeys(argv, { dbPath, stdout, stderr });
-  return { code, out: stdout.text, err: stderr.text };
-}
+const run = (...argv: string[]) => runCommand(runKeys, argv, { dbPath });
 
 describe('veil keys', () => {
   it('create prints the key once on stdout, with a not-shown-again note, and the key works', async () => {

@@ -1,30 +1,20 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { runCommand, useTempDir } from '../../test/support/cli.ts';
 import { openDatabase } from '../db/open.node.ts';
 import { createSqlitePolicyStore } from '../policy-store/sqlite.node.ts';
 import { importPolicySources } from '../policy-store/registry.ts';
 import { runPolicy } from './policy.ts';
 
-function collector() {
-  return { text: '', write(s: string) { this.text += s; return true; } };
-}
-
 let dir: string;
 let dbPath: string;
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'veil-cli-policy-'));
-  dbPath = join(dir, 'veil.db');
+useTempDir('veil-cli-policy-', (d) => {
+  dir = d;
+  dbPath = join(d, 'veil.db');
 });
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-async function run(fn: typeof runPolicy, ...argv: string[]) {
-  const stdout = collector();
-  const stderr = collector();
-  const code = await fn(argv, { dbPath, stdout, stderr });
-  return { code, out: stdout.text, err: stderr.text };
-}
+const run = (fn: typeof runPolicy, ...argv: string[]) => runCommand(fn, argv, { dbPath });
 
 const A = 'id: a\nrules:\n  EMAIL: { action: redact }\n';
 const B = 'id: b\nextends: a\nrules:\n  PHONE: { action: block }\n';

@@ -1,15 +1,14 @@
 /**
  * @module keys/d1
- * Gateway keys in D1's `gateway_keys` table: the same table, columns, key format and SHA-256
- * digest as the SQLite store (`keys/secret.ts`), so a key created on either side verifies on the
- * other. `verify` looks the key up by its id part, then compares digests in constant time,
+ * Gateway keys in D1's `gateway_keys` table: the same SQL and row mapping (`sql.ts`), key format
+ * and SHA-256 digest (`secret.ts`) as the SQLite store, so a key created on either side verifies
+ * on the other. `verify` looks the key up by its id part, then compares digests in constant time,
  * spending the same hashing and comparison work when the id is unknown.
  */
 import type { D1Database } from '../audit/d1.ts';
-import { constantTimeEqual, generateKey, hashKey, parseKey } from './secret.ts';
-import type { GatewayKey, KeyPatch, ManagedKeyStore } from './types.ts';
-import { modelsColumn, toKey, type KeyRow } from './row.ts';
-
+import { constantTimeEqual, generateKey, hashKey, liveMatch, parseKey } from './secret.ts';
+import { insertParams, KEY_SQL, newKeyRow, teamName, toKey, updateParams, type KeyRow } from './sql.ts';
+import type { ManagedKeyStore } from './types.ts';
 
 export interface D1KeyStoreOptions {
   now?: () => string;
@@ -18,10 +17,6 @@ export interface D1KeyStoreOptions {
 }
 
 export type D1KeyStore = ManagedKeyStore;
-
-// A digest-shaped stand-in compared against when the id is unknown, so a miss costs what a hit costs.
-const DUMMY_HASH = 'f'.repeat(64);
-
 
 /**
  * @example
@@ -32,55 +27,34 @@ const DUMMY_HASH = 'f'.repeat(64);
 export function createD1KeyStore(db: D1Database, opts: D1KeyStoreOptions = {}): D1KeyStore {
   const now = opts.now ?? (() => new Date().toISOString());
   const equal = opts.equal ?? constantTimeEqual;
-  const byId = (id: string) => db.prepare('SELECT * FROM gateway_keys WHERE id = ?').bind(id).first<KeyRow>();
+  const byId = (id: string) => db.prepare(KEY_SQL.byId).bind(id).first<KeyRow>();
 
   return {
     async verify(presented) {
-      if (typeof presented !== 'string') return null;
-      const parsed = parseKey(presented);
+      const parsed = typeof presented === 'string' ? parseKey(presented) : null;
       if (!parsed) return null;
-      const row = await byId(parsed.id);
-      const match = equal(row?.secret_hash ?? DUMMY_HASH, await hashKey(presented));
-      if (!row || !match || row.revoked_at !== null) return null;
-      return toKey(row);
+      const row = liveMatch(await byId(parsed.id), await hashKey(presented), equal);
+      return row ? toKey(row) : null;
     },
 
-    /** Throws if `team` is empty: callers validate input first. */
-    async create({ team, policyId = null, rateLimitRpm = null, allowedModels = null }) {
-      const t = team.trim();
-      if (!t) throw new Error('team must not be empty');
+    async create(input) {
+      const team = teamName(input.team);
       for (;;) {
         const g = generateKey();
-        const row: KeyRow = {
-          id: g.id,
-          team: t,
-          policy_id: policyId,
-          secret_hash: await hashKey(g.key),
-          prefix: g.prefix,
-          created_at: now(),
-          revoked_at: null,
-          rate_limit_rpm: rateLimitRpm,
-          allowed_models: modelsColumn(allowedModels),
-        };
+        const row = newKeyRow({ ...input, team }, g, await hashKey(g.key), now());
         // INSERT OR IGNORE turns an id collision (odds ~1e-21) into a retry instead of a failure.
-        const res = await db
-          .prepare(
-            `INSERT OR IGNORE INTO gateway_keys (id, team, policy_id, secret_hash, prefix, created_at, revoked_at, rate_limit_rpm, allowed_models)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          )
-          .bind(row.id, row.team, row.policy_id, row.secret_hash, row.prefix, row.created_at, row.revoked_at, row.rate_limit_rpm, row.allowed_models)
-          .run();
+        const res = await db.prepare(KEY_SQL.insertIfNew).bind(...insertParams(row)).run();
         if (Number(res.meta.changes ?? 0) === 0) continue;
         return { key: toKey(row), secret: g.key };
       }
     },
 
     async list() {
-      return (await db.prepare('SELECT * FROM gateway_keys ORDER BY created_at, id').all<KeyRow>()).results.map(toKey);
+      return (await db.prepare(KEY_SQL.all).all<KeyRow>()).results.map(toKey);
     },
 
     async revoke(id) {
-      const res = await db.prepare('UPDATE gateway_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').bind(now(), id).run();
+      const res = await db.prepare(KEY_SQL.revoke).bind(now(), id).run();
       return Number(res.meta.changes ?? 0) > 0;
     },
 
@@ -89,21 +63,10 @@ export function createD1KeyStore(db: D1Database, opts: D1KeyStoreOptions = {}): 
       return r ? toKey(r) : null;
     },
 
-    async update(id, patch: KeyPatch) {
+    async update(id, patch) {
       const r = await byId(id);
       if (!r) return null;
-      const team = patch.team === undefined ? r.team : patch.team.trim();
-      if (!team) throw new Error('team must not be empty');
-      await db
-        .prepare('UPDATE gateway_keys SET team = ?, policy_id = ?, rate_limit_rpm = ?, allowed_models = ? WHERE id = ?')
-        .bind(
-          team,
-          patch.policyId === undefined ? r.policy_id : patch.policyId,
-          patch.rateLimitRpm === undefined ? (r.rate_limit_rpm ?? null) : patch.rateLimitRpm,
-          patch.allowedModels === undefined ? (r.allowed_models ?? null) : modelsColumn(patch.allowedModels),
-          id,
-        )
-        .run();
+      await db.prepare(KEY_SQL.update).bind(...updateParams(r, patch)).run();
       const after = await byId(id);
       return after ? toKey(after) : null;
     },

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { constantTimeEqual, generateKey, hashKey, KEY_SECRET_LENGTH, parseKey, randomBase62 } from './secret.ts';
+import { constantTimeEqual, generateKey, hashKey, KEY_SECRET_LENGTH, liveMatch, parseKey, randomBase62, UNKNOWN_ID_DIGEST } from './secret.ts';
 
 describe('key secrets', () => {
   it('generates well-formed, distinct keys whose id parses back', () => {
@@ -43,5 +43,21 @@ describe('key secrets', () => {
     expect(constantTimeEqual('ab', 'abc')).toBe(false);
     expect(constantTimeEqual('a\u0000', 'a')).toBe(false);
     expect(constantTimeEqual('é', 'e')).toBe(false);
+  });
+
+  it('liveMatch yields only a live row whose digest matches, and compares even when there is no row', () => {
+    const digest = 'a'.repeat(64);
+    const row = { id: 'x', secret_hash: digest, revoked_at: null };
+    expect(liveMatch(row, digest)).toBe(row);
+    expect(liveMatch(row, 'b'.repeat(64))).toBeNull();
+    expect(liveMatch({ ...row, revoked_at: '2026-01-01T00:00:00.000Z' }, digest)).toBeNull();
+    const calls: [string, string][] = [];
+    const spy = (a: string, b: string) => (calls.push([a, b]), constantTimeEqual(a, b));
+    expect(liveMatch(null, UNKNOWN_ID_DIGEST, spy)).toBeNull();
+    expect(liveMatch(undefined, digest, spy)).toBeNull();
+    expect(calls).toEqual([
+      [UNKNOWN_ID_DIGEST, UNKNOWN_ID_DIGEST],
+      [UNKNOWN_ID_DIGEST, digest],
+    ]);
   });
 });

@@ -78,3 +78,29 @@ export function constantTimeEqual(a: string, b: string): boolean {
   }
   return diff === 0;
 }
+
+/**
+ * A digest-shaped stand-in compared against when a looked-up id is unknown, so a miss spends the
+ * same comparison work as a hit. It can never equal a SHA-256 hex of a real key by accident.
+ */
+export const UNKNOWN_ID_DIGEST = '0'.repeat(64);
+
+/** What a key lookup must yield for `liveMatch`: the stored digest and the revocation time. */
+export interface StoredSecret {
+  secret_hash: string;
+  revoked_at: string | null;
+}
+
+/**
+ * The row a presented secret unlocks: `row` when `digest` equals its stored digest and it is not
+ * revoked, else null. The comparison runs (against `UNKNOWN_ID_DIGEST`) even when there is no row.
+ * Shared by the gateway-key and admin-key stores on both runtimes.
+ */
+export function liveMatch<R extends StoredSecret>(
+  row: R | null | undefined,
+  digest: string,
+  equal: (a: string, b: string) => boolean = constantTimeEqual,
+): R | null {
+  const match = equal(row?.secret_hash ?? UNKNOWN_ID_DIGEST, digest);
+  return row && match && row.revoked_at === null ? row : null;
+}

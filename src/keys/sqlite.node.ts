@@ -1,15 +1,15 @@
 /**
  * @module keys/sqlite.node
- * Gateway keys in the `gateway_keys` table (better-sqlite3). Only the SHA-256 of each key is
- * stored. `verify` looks the key up by its id part, then compares the digests in constant time,
- * and spends the same hashing and comparison work when the id is unknown.
+ * Gateway keys in the `gateway_keys` table (better-sqlite3), with the SQL and row mapping shared
+ * with the D1 store (`sql.ts`). Only the SHA-256 of each key is stored. `verify` looks the key up
+ * by its id part, then compares the digests in constant time, and spends the same hashing and
+ * comparison work when the id is unknown.
  */
 import { hash as nodeHash } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
-import type { GatewayKey, KeyPatch, ManagedKeyStore } from './types.ts';
-import { modelsColumn, toKey, type KeyRow } from './row.ts';
-import { constantTimeEqual, generateKey, parseKey } from './secret.ts';
-
+import { constantTimeEqual, generateKey, liveMatch, parseKey } from './secret.ts';
+import { insertParams, KEY_SQL, newKeyRow, teamName, toKey, updateParams, type KeyRow } from './sql.ts';
+import type { GatewayKey, ManagedKeyStore } from './types.ts';
 
 export interface SqliteKeyStoreOptions {
   now?: () => string;
@@ -26,10 +26,6 @@ export function hashKeySync(key: string): string {
   return nodeHash('sha256', key, 'hex');
 }
 
-// Compared against when the id is unknown, so a miss costs what a hit costs.
-const DUMMY_HASH = hashKeySync('veil_000000000000_unknown');
-
-
 /**
  * @example
  * const keys = createSqliteKeyStore(openDatabase('./data/veil.db'));
@@ -39,48 +35,32 @@ const DUMMY_HASH = hashKeySync('veil_000000000000_unknown');
 export function createSqliteKeyStore(db: Database, opts: SqliteKeyStoreOptions = {}): SqliteKeyStore {
   const now = opts.now ?? (() => new Date().toISOString());
   const equal = opts.equal ?? constantTimeEqual;
-  const byId = db.prepare<[string], KeyRow>('SELECT * FROM gateway_keys WHERE id = ?');
-  const insert = db.prepare<KeyRow>(
-    `INSERT INTO gateway_keys (id, team, policy_id, secret_hash, prefix, created_at, revoked_at, rate_limit_rpm, allowed_models)
-     VALUES (@id, @team, @policy_id, @secret_hash, @prefix, @created_at, @revoked_at, @rate_limit_rpm, @allowed_models)`,
-  );
-  const updateRow = db.prepare<[string, string | null, number | null, string | null, string]>(
-    'UPDATE gateway_keys SET team = ?, policy_id = ?, rate_limit_rpm = ?, allowed_models = ? WHERE id = ?',
-  );
-  const all = db.prepare<[], KeyRow>('SELECT * FROM gateway_keys ORDER BY created_at, id');
-  const revoke = db.prepare<[string, string]>('UPDATE gateway_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL');
+  const byId = db.prepare<[string], KeyRow>(KEY_SQL.byId);
+  const insert = db.prepare<ReturnType<typeof insertParams>>(KEY_SQL.insert);
+  const updateRow = db.prepare<ReturnType<typeof updateParams>>(KEY_SQL.update);
+  const all = db.prepare<[], KeyRow>(KEY_SQL.all);
+  const revoke = db.prepare<[string, string]>(KEY_SQL.revoke);
+  const get = (id: string) => {
+    const r = byId.get(id);
+    return r ? toKey(r) : null;
+  };
 
   return {
     async verify(presented) {
-      if (typeof presented !== 'string') return null;
-      const parsed = parseKey(presented);
+      const parsed = typeof presented === 'string' ? parseKey(presented) : null;
       if (!parsed) return null;
-      const row = byId.get(parsed.id);
-      const match = equal(row?.secret_hash ?? DUMMY_HASH, hashKeySync(presented));
-      if (!row || !match || row.revoked_at !== null) return null;
-      return toKey(row);
+      const row = liveMatch(byId.get(parsed.id), hashKeySync(presented), equal);
+      return row ? toKey(row) : null;
     },
 
-    /** Throws if `team` is empty: callers (CLI, admin API) validate input first. */
-    async create({ team, policyId = null, rateLimitRpm = null, allowedModels = null }) {
-      const t = team.trim();
-      if (!t) throw new Error('team must not be empty');
+    async create(input) {
+      const team = teamName(input.team);
       for (;;) {
         const g = generateKey();
-        const row: KeyRow = {
-          id: g.id,
-          team: t,
-          policy_id: policyId,
-          secret_hash: hashKeySync(g.key),
-          prefix: g.prefix,
-          created_at: now(),
-          revoked_at: null,
-          rate_limit_rpm: rateLimitRpm,
-          allowed_models: modelsColumn(allowedModels),
-        };
         // A 12-char base62 id collides with odds ~1e-21 per pair; retry rather than fail.
         if (byId.get(g.id)) continue;
-        insert.run(row);
+        const row = newKeyRow({ ...input, team }, g, hashKeySync(g.key), now());
+        insert.run(...insertParams(row));
         return { key: toKey(row), secret: g.key };
       }
     },
@@ -93,29 +73,17 @@ export function createSqliteKeyStore(db: Database, opts: SqliteKeyStoreOptions =
       return revoke.run(now(), id).changes > 0;
     },
 
-    get(id) {
-      const r = byId.get(id);
-      return r ? toKey(r) : null;
-    },
+    get,
 
     async find(id) {
-      const r = byId.get(id);
-      return r ? toKey(r) : null;
+      return get(id);
     },
 
-    async update(id, patch: KeyPatch) {
+    async update(id, patch) {
       const r = byId.get(id);
       if (!r) return null;
-      const team = patch.team === undefined ? r.team : patch.team.trim();
-      if (!team) throw new Error('team must not be empty');
-      updateRow.run(
-        team,
-        patch.policyId === undefined ? r.policy_id : patch.policyId,
-        patch.rateLimitRpm === undefined ? (r.rate_limit_rpm ?? null) : patch.rateLimitRpm,
-        patch.allowedModels === undefined ? (r.allowed_models ?? null) : modelsColumn(patch.allowedModels),
-        id,
-      );
-      return toKey(byId.get(id)!);
+      updateRow.run(...updateParams(r, patch));
+      return get(id);
     },
   };
 }

@@ -8,8 +8,8 @@
 import fc from 'fast-check';
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestGateway, type TestGateway } from '../support/gateway.ts';
-import { startMockUpstream, type MockUpstream } from '../support/mock-upstream/index.ts';
+import { startMockedGateway, type MockedGateway, type TestGateway } from '../support/gateway.ts';
+import type { MockUpstream } from '../support/mock-upstream/index.ts';
 import { leaksInternals, notOpenAIError, prototypeKeys } from './support/checks.ts';
 
 const MAX_BODY = 256 * 1024;
@@ -17,16 +17,14 @@ const EMAIL = 'hostile.person@example.org';
 
 let mock: MockUpstream;
 let gw: TestGateway;
+let setup: MockedGateway;
 const protoBefore = prototypeKeys();
 
 beforeAll(async () => {
-  mock = await startMockUpstream();
-  gw = await startTestGateway({ mock, env: { VEIL_MAX_BODY_BYTES: String(MAX_BODY), VEIL_UPSTREAM_TIMEOUT_MS: '5000' } });
+  setup = await startMockedGateway({ env: { VEIL_MAX_BODY_BYTES: String(MAX_BODY), VEIL_UPSTREAM_TIMEOUT_MS: '5000' } });
+  ({ mock, gw } = setup);
 });
-afterAll(async () => {
-  await gw?.close();
-  await mock?.close();
-});
+afterAll(() => setup?.close());
 
 interface Sent { status: number; text: string; headers: Headers }
 

@@ -12,24 +12,22 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/open.node.ts';
 import { createSqliteKeyStore } from '../../src/keys/sqlite.node.ts';
-import { eventually, startTestGateway, type TestGateway } from '../support/gateway.ts';
-import { startMockUpstream, type MockUpstream } from '../support/mock-upstream/index.ts';
+import { eventually, startMockedGateway, startTestGateway, type MockedGateway, type TestGateway } from '../support/gateway.ts';
+import type { MockUpstream } from '../support/mock-upstream/index.ts';
 import { requireModelOrSkip } from '../support/model.ts';
 import { notAnthropicError, notOpenAIError } from './support/checks.ts';
 
 const MAX_BODY = 4096;
 let mock: MockUpstream;
 let gw: TestGateway;
+let setup: MockedGateway;
 
 beforeAll(async () => {
-  mock = await startMockUpstream();
   // A roomy upstream timeout here: on a busy CI box the healthy requests of these tests must not time out.
-  gw = await startTestGateway({ mock, env: { VEIL_MAX_BODY_BYTES: String(MAX_BODY), VEIL_UPSTREAM_TIMEOUT_MS: '5000' } });
+  setup = await startMockedGateway({ env: { VEIL_MAX_BODY_BYTES: String(MAX_BODY), VEIL_UPSTREAM_TIMEOUT_MS: '5000' } });
+  ({ mock, gw } = setup);
 });
-afterAll(async () => {
-  await gw?.close();
-  await mock?.close();
-});
+afterAll(() => setup?.close());
 
 const openaiBody = (content: string, extra: object = {}) => JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content }], ...extra });
 const anthropicBody = (content: string) => JSON.stringify({ model: 'claude-haiku-4-5', max_tokens: 16, messages: [{ role: 'user', content }] });

@@ -34,24 +34,16 @@ export const AUDIT_JS = String.raw`
     V.$$('.custom-range', form).forEach(function (el) { el.hidden = !custom; });
   }
 
-  /** The API query (filters only) from the form. */
-  function filterQuery() {
+  /**
+   * The form's filters as query parameters: for the API (filters only; a relative range becomes
+   * its start time) or, with forPage, for the page URL (keeps the range name, so a link stays relative).
+   */
+  function formQuery(forPage) {
     var p = new URLSearchParams();
     var range = form.elements.range.value;
-    if (RANGES[range]) p.set('from', new Date(Date.now() - RANGES[range] * 3600000).toISOString());
-    if (range === 'custom') {
-      var f = fromLocalInput(form.elements.from.value), t = fromLocalInput(form.elements.to.value);
-      if (f) p.set('from', f);
-      if (t) p.set('to', t);
-    }
-    FIELDS.forEach(function (k) { var v = form.elements[k].value.trim(); if (v) p.set(k, v); });
-    return p;
-  }
-  /** The page URL: like the query but keeps the relative range name. */
-  function pageQuery() {
-    var p = new URLSearchParams();
-    var range = form.elements.range.value;
-    if (range && range !== 'any') p.set('range', range);
+    if (forPage) {
+      if (range && range !== 'any') p.set('range', range);
+    } else if (RANGES[range]) p.set('from', new Date(Date.now() - RANGES[range] * 3600000).toISOString());
     if (range === 'custom') {
       var f = fromLocalInput(form.elements.from.value), t = fromLocalInput(form.elements.to.value);
       if (f) p.set('from', f);
@@ -91,7 +83,7 @@ export const AUDIT_JS = String.raw`
   }
 
   function load(append) {
-    var p = filterQuery();
+    var p = formQuery(false);
     p.set('limit', '50');
     if (append && cursor) p.set('cursor', cursor);
     if (!append) {
@@ -144,7 +136,7 @@ export const AUDIT_JS = String.raw`
   V.$('#record-close').addEventListener('click', function () { dlg.close(); });
 
   function exportAs(format, btn) {
-    var p = filterQuery();
+    var p = formQuery(false);
     p.set('format', format);
     btn.disabled = true;
     var label = btn.textContent;
@@ -186,7 +178,7 @@ export const AUDIT_JS = String.raw`
   form.elements.range.addEventListener('change', syncCustom);
   form.addEventListener('submit', function (ev) {
     ev.preventDefault();
-    var q = pageQuery().toString();
+    var q = formQuery(true).toString();
     history.replaceState(null, '', location.pathname + (q ? '?' + q : ''));
     load(false);
   });

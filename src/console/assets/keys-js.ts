@@ -34,6 +34,12 @@ export const KEYS_JS = String.raw`
     var list = String(v).split(/[\s,]+/).filter(Boolean);
     return list.length ? list : null;
   }
+  /** The API body of a key form (create or edit), or null after telling the user what is wrong. */
+  function keyBody(f) {
+    var rpm = parseRpm(f.rpm.value);
+    if (rpm === undefined) { V.toast('Rate limit must be a whole number of requests per minute, or empty.', 'bad'); f.rpm.focus(); return null; }
+    return { team: f.team.value.trim(), policy_id: f.policy.value || null, rate_limit_rpm: rpm, allowed_models: parseModels(f.models.value) };
+  }
 
   function keyRow(k) {
     var revoked = !!k.revoked_at;
@@ -70,9 +76,8 @@ export const KEYS_JS = String.raw`
   createForm.addEventListener('submit', function (ev) {
     ev.preventDefault();
     var f = createForm.elements;
-    var rpm = parseRpm(f.rpm.value);
-    if (rpm === undefined) { V.toast('Rate limit must be a whole number of requests per minute, or empty.', 'bad'); f.rpm.focus(); return; }
-    var body = { team: f.team.value.trim(), policy_id: f.policy.value || null, rate_limit_rpm: rpm, allowed_models: parseModels(f.models.value) };
+    var body = keyBody(f);
+    if (!body) return;
     if (!body.team) { V.toast('A key needs a team.', 'bad'); f.team.focus(); return; }
     V.api('/keys', { method: 'POST', body: body }).then(function (r) {
       if (!r.ok) { V.toast('Not created: ' + V.errorText(r), 'bad'); return; }
@@ -108,10 +113,8 @@ export const KEYS_JS = String.raw`
   V.$('#edit-cancel').addEventListener('click', function () { editDlg.close(); });
   editForm.addEventListener('submit', function (ev) {
     ev.preventDefault();
-    var f = editForm.elements;
-    var rpm = parseRpm(f.rpm.value);
-    if (rpm === undefined) { V.toast('Rate limit must be a whole number of requests per minute, or empty.', 'bad'); f.rpm.focus(); return; }
-    var body = { team: f.team.value.trim(), policy_id: f.policy.value || null, rate_limit_rpm: rpm, allowed_models: parseModels(f.models.value) };
+    var body = keyBody(editForm.elements);
+    if (!body) return;
     V.api('/keys/' + encodeURIComponent(editing.id), { method: 'PATCH', body: body }).then(function (r) {
       if (!r.ok) { V.toast('Not saved: ' + V.errorText(r), 'bad'); return; }
       editDlg.close();

@@ -6,6 +6,7 @@
  * `assets/keys-js.ts`.
  */
 import type { FC } from 'hono/jsx';
+import { ConfirmDialog } from './confirm-dialog.tsx';
 
 const KeyFields: FC<{ prefix: string }> = ({ prefix }) => (
   <>
@@ -122,13 +123,8 @@ export const KeysPage: FC = () => (
         </div>
       </form>
     </dialog>
-    <dialog id="revoke-dialog" aria-labelledby="revoke-title">
-      <div class="dlg-head"><h2 id="revoke-title">Revoke key?</h2></div>
-      <div class="dlg-body"><p id="revoke-text"></p></div>
-      <div class="dlg-foot">
-        <button type="button" class="btn" id="revoke-cancel">Cancel</button>
-        <button type="button" class="btn btn-danger solid" id="revoke-confirm">Revoke key</button>
-      </div>
-    </dialog>
+    <ConfirmDialog id="revoke" title="Revoke key?" confirm="Revoke key" tone="danger">
+      <p id="revoke-text"></p>
+    </ConfirmDialog>
   </>
 );

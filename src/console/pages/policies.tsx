@@ -6,6 +6,7 @@
  * roll-back confirmation dialog. Filled by `assets/policies-js.ts`.
  */
 import type { FC } from 'hono/jsx';
+import { ConfirmDialog } from './confirm-dialog.tsx';
 
 const SAMPLE = 'Please send the signed contract to jane.doe@example.com and call me on +1 415 555 0134 tomorrow.';
 
@@ -76,19 +77,12 @@ export const PoliciesPage: FC = () => (
         </div>
       </section>
     </div>
-    <dialog id="rollback-dialog" aria-labelledby="rollback-title">
-      <div class="dlg-head"><h2 id="rollback-title">Roll back?</h2></div>
-      <div class="dlg-body">
-        <p id="rollback-text"></p>
-        <div class="field">
-          <label for="rollback-message">Change message</label>
-          <input id="rollback-message" type="text" autocomplete="off" />
-        </div>
+    <ConfirmDialog id="rollback" title="Roll back?" confirm="Roll back" tone="primary">
+      <p id="rollback-text"></p>
+      <div class="field">
+        <label for="rollback-message">Change message</label>
+        <input id="rollback-message" type="text" autocomplete="off" />
       </div>
-      <div class="dlg-foot">
-        <button type="button" class="btn" id="rollback-cancel">Cancel</button>
-        <button type="button" class="btn btn-primary" id="rollback-confirm">Roll back</button>
-      </div>
-    </dialog>
+    </ConfirmDialog>
   </>
 );

@@ -1,36 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { answerTransforms } from '../../pipeline/answer-transforms.ts';
+import { collect, EMAIL, from, identity, NAME, PH, PH2, restoring, split } from '../../../test/support/answer-fixtures.ts';
 import type { SseEvent } from '../../util/sse.ts';
 import type { StreamStats } from '../types.ts';
 import { transformMessagesAnswer, transformMessagesStream } from './answer.ts';
 
-const EMAIL = 'jane.doe@example.com';
-const PH = '<EMAIL_3KQ7ZP>';
-const NAME = 'Kim "K" Lee';
-const PH2 = '<PERSON_7Q2M4X>';
-const reverse = new Map([
-  [PH, EMAIL],
-  [PH2, NAME],
-]);
-const restoring = answerTransforms(reverse, null);
-const identity = answerTransforms(new Map(), null);
-
-async function collect(it: AsyncIterable<SseEvent>): Promise<SseEvent[]> {
-  const out: SseEvent[] = [];
-  for await (const e of it) out.push(e);
-  return out;
-}
-async function* from(events: SseEvent[]): AsyncIterable<SseEvent> {
-  yield* events;
-}
 const ev = (name: string, data: object): SseEvent => ({ event: name, data: JSON.stringify({ type: name, ...data }) });
-
-function split(s: string, size: number): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < s.length; i += size) out.push(s.slice(i, i + size));
-  return out;
-}
 
 /** An upstream stream as Anthropic sends it: a text block, then a tool_use block. */
 function upstream(text: string, json: string, size: number): SseEvent[] {

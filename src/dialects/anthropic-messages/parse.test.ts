@@ -1,18 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { VeilError } from '../../util/errors.ts';
+import { errorOf } from '../../../test/support/veil-error.ts';
 import { parseMessagesRequest, withMessagesTexts } from './parse.ts';
 
 const base = { model: 'claude-sonnet-4-5', max_tokens: 64 };
-
-function errorOf(fn: () => unknown): VeilError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(VeilError);
-    return e as VeilError;
-  }
-  throw new Error('expected a VeilError');
-}
 
 describe('parseMessagesRequest', () => {
   it('lists every text-bearing field as a slot, in document order', () => {

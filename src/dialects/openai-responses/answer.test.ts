@@ -1,31 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { answerTransforms } from '../../pipeline/answer-transforms.ts';
+import { collect, EMAIL, from, identity, NAME, PH, PH2, restoring, split } from '../../../test/support/answer-fixtures.ts';
 import type { FinishReason, LocalGeneration } from '../../providers/types.ts';
 import type { SseEvent } from '../../util/sse.ts';
 import type { StreamStats } from '../types.ts';
 import { transformResponsesAnswer, transformResponsesStream } from './answer.ts';
 import { openaiResponses } from './index.ts';
-
-const EMAIL = 'jane.doe@example.com';
-const PH = '<EMAIL_3KQ7ZP>';
-const NAME = 'Kim "K" Lee';
-const PH2 = '<PERSON_7Q2M4X>';
-const restoring = answerTransforms(new Map([[PH, EMAIL], [PH2, NAME]]), null);
-const identity = answerTransforms(new Map(), null);
-
-async function collect(it: AsyncIterable<SseEvent>): Promise<SseEvent[]> {
-  const out: SseEvent[] = [];
-  for await (const e of it) out.push(e);
-  return out;
-}
-async function* from(events: SseEvent[]): AsyncIterable<SseEvent> {
-  yield* events;
-}
-function split(s: string, size: number): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < s.length; i += size) out.push(s.slice(i, i + size));
-  return out;
-}
 
 const responseObj = (status: string, output: unknown[]) => ({
   id: 'resp_1', object: 'response', status, instructions: `Reply to ${PH}`, output,

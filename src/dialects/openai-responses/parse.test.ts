@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { VeilError } from '../../util/errors.ts';
+import { errorOf } from '../../../test/support/veil-error.ts';
 import { openaiResponses } from './index.ts';
 import { parseResponsesRequest } from './parse.ts';
-
-function errorOf(fn: () => unknown): VeilError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(VeilError);
-    return e as VeilError;
-  }
-  throw new Error('expected a VeilError');
-}
 
 describe('parseResponsesRequest', () => {
   it('takes instructions and a string input', () => {

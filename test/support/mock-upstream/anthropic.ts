@@ -9,27 +9,22 @@
 import { answerFor, chunkSizeFor, type EchoInput } from './behaviours.ts';
 import { chunkText, eventFrame } from './sse.ts';
 import {
-  allStrings, anthropicErrorBody, estimateTokens, isObject, newId, partsText, stringField,
+  allStrings, anthropicErrorBody, estimateTokens, findLast, isObject, newId, partsText, stringField,
   type Endpoint, type Json, type PlanContext, type Planned,
 } from './wire.ts';
 
 function echoInput(json: Json): EchoInput {
-  const messages = Array.isArray(json.messages) ? json.messages : [];
+  const last = findLast(json.messages, (m) => m.role === 'user');
   let userText = '';
-  for (let i = messages.length - 1; i >= 0; i--) {
-    const m: unknown = messages[i];
-    if (!isObject(m) || m.role !== 'user') continue;
-    if (typeof m.content === 'string') userText = m.content;
-    else if (Array.isArray(m.content)) {
-      const texts: string[] = [];
-      for (const block of m.content) {
-        if (!isObject(block)) continue;
-        if (block.type === 'text' && typeof block.text === 'string') texts.push(block.text);
-        if (block.type === 'tool_result') texts.push(partsText(block.content, ['text']));
-      }
-      userText = texts.join('\n');
+  if (typeof last?.content === 'string') userText = last.content;
+  else if (Array.isArray(last?.content)) {
+    const texts: string[] = [];
+    for (const block of last.content) {
+      if (!isObject(block)) continue;
+      if (block.type === 'text' && typeof block.text === 'string') texts.push(block.text);
+      if (block.type === 'tool_result') texts.push(partsText(block.content, ['text']));
     }
-    break;
+    userText = texts.join('\n');
   }
   const tools = Array.isArray(json.tools) ? json.tools : [];
   const first: unknown = tools[0];

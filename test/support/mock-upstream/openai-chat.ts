@@ -10,21 +10,13 @@
 import { answerFor, chunkSizeFor, type Answer, type EchoInput } from './behaviours.ts';
 import { chunkText, dataFrame, DONE_FRAME } from './sse.ts';
 import {
-  allStrings, estimateTokens, isObject, newId, nowSeconds, openaiErrorBody, partsText, stringField,
+  allStrings, estimateTokens, findLast, isObject, newId, nowSeconds, openaiErrorBody, partsText, stringField,
   type Endpoint, type Json, type PlanContext, type Planned,
 } from './wire.ts';
 
 function echoInput(json: Json): EchoInput {
-  const messages = Array.isArray(json.messages) ? json.messages : [];
-  let userText = '';
-  for (let i = messages.length - 1; i >= 0; i--) {
-    const m: unknown = messages[i];
-    if (isObject(m) && (m.role === 'user' || m.role === 'tool')) {
-      userText = partsText(m.content, ['text']);
-      break;
-    }
-  }
-  return { userText, firstTool: firstToolName(json.tools) };
+  const last = findLast(json.messages, (m) => m.role === 'user' || m.role === 'tool');
+  return { userText: last ? partsText(last.content, ['text']) : '', firstTool: firstToolName(json.tools) };
 }
 
 function firstToolName(tools: unknown): string | null {

@@ -10,26 +10,17 @@
 import { answerFor, chunkSizeFor, type EchoInput } from './behaviours.ts';
 import { chunkText, eventFrame } from './sse.ts';
 import {
-  allStrings, estimateTokens, isObject, newHexId, newId, nowSeconds, partsText, stringField,
+  allStrings, estimateTokens, findLast, isObject, newHexId, newId, nowSeconds, partsText, stringField,
   type Endpoint, type Json, type PlanContext, type Planned,
 } from './wire.ts';
 
 function echoInput(json: Json): EchoInput {
   let userText = '';
   if (typeof json.input === 'string') userText = json.input;
-  else if (Array.isArray(json.input)) {
-    for (let i = json.input.length - 1; i >= 0; i--) {
-      const item: unknown = json.input[i];
-      if (!isObject(item)) continue;
-      if (item.type === 'function_call_output') {
-        userText = partsText(item.output, ['input_text']);
-        break;
-      }
-      if ((item.type === undefined || item.type === 'message') && item.role === 'user') {
-        userText = partsText(item.content, ['input_text']);
-        break;
-      }
-    }
+  else {
+    const isOutput = (item: Json) => item.type === 'function_call_output';
+    const last = findLast(json.input, (item) => isOutput(item) || ((item.type === undefined || item.type === 'message') && item.role === 'user'));
+    if (last) userText = partsText(isOutput(last) ? last.output : last.content, ['input_text']);
   }
   const tools = Array.isArray(json.tools) ? json.tools : [];
   const fn: unknown = tools.find((t: unknown) => isObject(t) && t.type === 'function');

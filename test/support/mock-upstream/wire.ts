@@ -60,6 +60,19 @@ export function isObject(v: unknown): v is Json {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/**
+ * The last object in `list` that passes `test`, or null: the mocks answer the newest user turn
+ * (or tool output), whatever came before it.
+ */
+export function findLast(list: unknown, test: (item: Json) => boolean): Json | null {
+  if (!Array.isArray(list)) return null;
+  for (let i = list.length - 1; i >= 0; i--) {
+    const item: unknown = list[i];
+    if (isObject(item) && test(item)) return item;
+  }
+  return null;
+}
+
 /** Every string leaf under `v`, for input-token estimates. */
 export function allStrings(v: unknown, out: string[] = []): string[] {
   if (typeof v === 'string') out.push(v);
