@@ -5,13 +5,15 @@
  * chat prose, stack traces and Korean prose, with planted credentials of every secret rule and
  * the hard negatives that look like them (placeholders, AWS documentation keys, UUIDs, git and
  * SHA-256 digests, base64 images, npm integrity hashes, public keys, certificates, URLs without
- * passwords, the word "password" in prose, long low-entropy identifiers).
+ * passwords or with placeholder ones, command lines without a password, the word "password" in
+ * prose, long low-entropy identifiers).
  *
  * Every value is generated from the seed (nothing is copied from the unit tests), with the
  * lengths and alphabets of the real formats. Gold spans follow each detector's documented span
  * rule: the token for vendor keys and JWTs, BEGIN through END for PEM/PGP blocks (through the
  * end of the body when END is missing), the whole URL for database URLs, and the value only for
- * passwords, AWS secrets and generic keyword-named secrets. Spans are recorded as the text is
+ * passwords (also in other URLs' userinfo and on command lines), AWS secrets and generic
+ * keyword-named secrets. Spans are recorded as the text is
  * built. Each planted item (positive or negative) is recorded with its kind, so false positives
  * can be attributed to the negative they landed on.
  */
@@ -159,6 +161,33 @@ const PASSWORD_NAMES = [['password'], ['db', 'password'], ['admin', 'password'],
 function password(r: R): Item {
   return pos('PASSWORD', 'secret.password_assignment', 'named', pick(r, PASSWORD_NAMES), '', { quoted: false });
 }
+const URL_SCHEMES = ['https', 'https', 'http', 'ftp', 'sftp', 'smtp', 'smtps', 'ldap', 'git+https'];
+const URL_HOSTS = ['git.corp.test', 'ftp.corp.test', 'smtp.corp.test:587', 'proxy.corp.test:3128', '10.0.4.21', 'artifacts.corp.test'];
+/** A password in another scheme's URL userinfo (database schemes are `dbUrl`'s): value-only gold. */
+function urlCredentials(r: R): Item {
+  const scheme = pick(r, URL_SCHEMES);
+  const user = pick(r, ['deploy', 'svc-ci', 'alice', 'mailer', 'oauth2', 'kim%40corp.test']);
+  const post = `@${pick(r, URL_HOSTS)}${pick(r, ['', '/', '/org/app.git', '/incoming/', '/v1/health'])}`;
+  const pre = `${pick(r, ['', 'git clone ', 'proxy = ', 'remote: ', 'MAIL_URL=', '접속 주소: '])}${scheme}://${user}:`;
+  return pos('PASSWORD', 'secret.url_credentials', 'text', [], dbPassword(r), { pre, post });
+}
+/** A password on a command line: curl `-u`, mysql `-p`, sshpass, `PGPASSWORD=`, `--password X`, … */
+function cliCredentials(r: R): Item {
+  const v = passwordValue(r, true);
+  const [pre, post] = pick(r, [
+    ['curl -s -u deploy:', ' https://api.corp.test/v1/items'],
+    ["curl --user 'alice:", "' https://artifacts.corp.test/upload"],
+    ['mysql -h db.internal -u root -p', ' orders'],
+    ['mysqldump -uroot -p', ' shop > shop.sql'],
+    ['sshpass -p ', ' ssh deploy@10.0.4.21'],
+    ['PGPASSWORD=', ' psql -h db.internal -U app orders'],
+    ["export PGPASSWORD='", "'"],
+    ['docker login -u ci -p ', ' registry.corp.test'],
+    ['redis-cli -h cache.prod.svc -a ', ' INFO'],
+    ['vault login -method=userpass username=kim --password ', ''],
+  ] as const);
+  return pos('PASSWORD', 'secret.cli_credentials', 'text', [], v, { pre, post });
+}
 const GENERIC_NAMES = [
   ['api', 'key'], ['x', 'api', 'key'], ['access', 'token'], ['auth', 'token'], ['client', 'secret'], ['secret', 'key'],
   ['service', 'token'], ['webhook', 'secret'], ['signing', 'secret'], ['refresh', 'token'], ['session', 'secret'],
@@ -295,6 +324,22 @@ function urlNoPassword(r: R): Item {
   ]);
   return chance(r, 0.5) ? neg('neg-url', 'named', pick(r, [['database', 'url'], ['redis', 'url'], ['endpoint'], ['base', 'url']]), v) : neg('neg-url', 'text', [], v, { pre: pick(r, ['connecting to ', 'curl ', 'see ', '접속 주소: ']) });
 }
+function cliNoPassword(r: R): Item {
+  const v = pick(r, [
+    'curl -u deploy https://api.corp.test/v1/items', 'mysql -h db.internal -u root -p orders', 'ssh -p 2222 deploy@10.0.4.21',
+    'docker run -u 1000:1000 --rm alpine id', 'psql -U app -p 5432 -h db.internal --password orders', 'curl -u "$API_USER:$API_PASS" https://api.corp.test',
+    'PGPASSWORD=$PGPASS psql -h db.internal', 'docker login -u ci --password-stdin registry.corp.test', 'ansible-playbook -i hosts --ask-pass site.yml',
+    'mysql --password orders', 'sshpass -f ~/.pw ssh deploy@host', 'redis-cli -a "$REDIS_PASSWORD" PING', 'Pass the --password flag to be prompted.',
+  ]);
+  return neg('neg-cli', 'text', [], v);
+}
+function urlPlaceholder(r: R): Item {
+  const v = pick(r, [
+    'https://user:password@example.com/path', 'ftp://anonymous:guest@ftp.corp.test/pub', 'https://user:${GIT_TOKEN}@git.corp.test/app.git',
+    'https://alice:****@git.corp.test/app.git', 'smtp://mailer:<password>@smtp.corp.test:587', 'https://admin:admin@router.local/',
+  ]);
+  return chance(r, 0.5) ? neg('neg-url-placeholder', 'named', pick(r, [['remote', 'url'], ['proxy', 'url'], ['smtp', 'url']]), v) : neg('neg-url-placeholder', 'text', [], v, { pre: pick(r, ['see ', 'e.g. ', '예: ']) });
+}
 function passwordProse(r: R): Item {
   const v = pick(r, [
     'Please reset your password using the link below.', 'Forgot password? Click here to reset it.', 'The password is incorrect, try again.',
@@ -317,11 +362,12 @@ function lowEntropy(r: R): Item {
 
 const POSITIVES: Array<[number, (r: R) => Item]> = [
   [3, openai], [2, anthropic], [2, awsKeyId], [2, awsSecret], [3, github], [2, slack], [2, stripe], [2, google], [3, jwt],
-  [3, privateKey], [3, dbUrl], [5, password], [4, generic], [1, bearer],
+  [3, privateKey], [3, dbUrl], [5, password], [4, generic], [1, bearer], [2, urlCredentials], [2, cliCredentials],
 ];
 const NEGATIVES: Array<[number, (r: R) => Item]> = [
   [4, placeholder], [2, codeReference], [2, maskedVendor], [2, awsExample], [2, uuidNeg], [2, gitSha], [2, sha256], [1, base64Image],
-  [1, npmIntegrity], [2, publicKey], [1, certificate], [2, urlNoPassword], [2, passwordProse], [2, lowEntropy],
+  [1, npmIntegrity], [2, publicKey], [1, certificate], [2, urlNoPassword], [2, passwordProse], [2, lowEntropy], [2, cliNoPassword],
+  [1, urlPlaceholder],
 ];
 const weighted = <T>(r: R, xs: Array<[number, T]>): T => {
   let t = r() * xs.reduce((a, [w]) => a + w, 0);

@@ -2,12 +2,15 @@
  * One shared table of leak cases, run against every dialect the gateway serves. A sensitive value
  * (an email, which the test policy redacts) is planted in each text-bearing field: system /
  * instructions, user text, content parts, tool results, tool-use inputs / function-call
- * arguments, assistant history. For each field, streamed and not:
+ * arguments, assistant history, tool schemas (a parameter's description, an enum value) and
+ * structured-output schemas. For each field, streamed and not:
  *  1. the value never reaches the mock upstream raw (only its placeholder does), and
  *  2. when the upstream answers with that placeholder — as text, and as tool-call arguments — the
  *     client gets the value back.
  * Placeholders are stable per team, so step 2 re-sends the same request with the mock told to
- * answer with the placeholder it saw in step 1.
+ * answer with the placeholder it saw in step 1. Rows that plant the value in a tool keep their own
+ * tools for the tool-call step: a model copying a pseudonymized enum value into its arguments must
+ * give the client the real value back.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -42,6 +45,13 @@ const anthropicTools = [{ name: 'send', description: 'send mail', input_schema: 
 const openaiTools = [{ type: 'function', function: { name: 'send', parameters: { type: 'object', properties: { to: { type: 'string' } } } } }];
 const responsesTools = [{ type: 'function', name: 'send', parameters: { type: 'object', properties: { to: { type: 'string' } } } }];
 
+/** A `send` tool's parameter schema with `v` planted as a description or as an enum value. */
+const describedTo = (v: string) => ({ type: 'object', properties: { to: { type: 'string', description: `Mail ${v}` } }, required: ['to'] });
+const enumTo = (v: string) => ({ type: 'object', properties: { to: { type: 'string', enum: [v, 'ops'] } }, required: ['to'] });
+const chatTool = (parameters: Json) => [{ type: 'function', function: { name: 'send', parameters } }];
+const anthropicTool = (input_schema: Json) => [{ name: 'send', description: 'send mail', input_schema }];
+const responsesTool = (parameters: Json) => [{ type: 'function', name: 'send', parameters }];
+
 const DIALECTS: DialectUnderTest[] = [
   {
     name: 'openai chat',
@@ -67,6 +77,13 @@ const DIALECTS: DialectUnderTest[] = [
           { role: 'assistant', content: null, tool_calls: [{ id: 'c1', type: 'function', function: { name: 'find', arguments: '{}' } }] },
           { role: 'tool', tool_call_id: 'c1', content: `found ${v}` },
         ],
+      }),
+      'tool schema description': (v) => ({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }], tools: chatTool(describedTo(v)) }),
+      'tool schema enum': (v) => ({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }], tools: chatTool(enumTo(v)) }),
+      'response_format schema': (v) => ({
+        model: 'gpt-4o-mini',
+        messages: [{ role: 'user', content: 'hi' }],
+        response_format: { type: 'json_schema', json_schema: { name: 'mail', strict: true, schema: enumTo(v) } },
       }),
     },
     answer: {
@@ -123,6 +140,14 @@ const DIALECTS: DialectUnderTest[] = [
           { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: [{ type: 'text', text: `found ${v}` }] }] },
         ],
       }),
+      'tool schema description': (v) => ({ model: 'claude-sonnet-4-5', max_tokens: 64, messages: [{ role: 'user', content: 'hi' }], tools: anthropicTool(describedTo(v)) }),
+      'tool schema enum': (v) => ({ model: 'claude-sonnet-4-5', max_tokens: 64, messages: [{ role: 'user', content: 'hi' }], tools: anthropicTool(enumTo(v)) }),
+      'output_config schema': (v) => ({
+        model: 'claude-sonnet-4-5',
+        max_tokens: 64,
+        messages: [{ role: 'user', content: 'hi' }],
+        output_config: { format: { type: 'json_schema', schema: describedTo(v) } },
+      }),
     },
     answer: {
       text: (j) => (j as { content: { type: string; text?: string }[] }).content.filter((b) => b.type === 'text').map((b) => b.text).join(''),
@@ -149,6 +174,8 @@ const DIALECTS: DialectUnderTest[] = [
           { role: 'user', content: [{ type: 'tool_result', tool_use_id: 't', content: 'ok' }] },
         ],
       }),
+      'tool schema description': (v) => ({ model: 'claude-sonnet-4-5', messages: [{ role: 'user', content: 'hi' }], tools: anthropicTool(describedTo(v)) }),
+      'tool schema enum': (v) => ({ model: 'claude-sonnet-4-5', messages: [{ role: 'user', content: 'hi' }], tools: anthropicTool(enumTo(v)) }),
     },
   },
   {
@@ -180,6 +207,9 @@ const DIALECTS: DialectUnderTest[] = [
           { type: 'function_call_output', call_id: 'c1', output: `found ${v}` },
         ],
       }),
+      'tool schema description': (v) => ({ model: 'gpt-4.1', input: 'hi', tools: responsesTool(describedTo(v)) }),
+      'tool schema enum': (v) => ({ model: 'gpt-4.1', input: 'hi', tools: responsesTool(enumTo(v)) }),
+      'text.format schema': (v) => ({ model: 'gpt-4.1', input: 'hi', text: { format: { type: 'json_schema', name: 'mail', strict: true, schema: enumTo(v) } } }),
     },
     answer: {
       text: (j) =>
@@ -276,7 +306,7 @@ describe.each(DIALECTS)('$name', (d) => {
 
       mock.reset();
       mock.behaveOnce({ kind: 'toolCall', name: 'send', arguments: { to: placeholder, cc: [`x ${placeholder}`] } });
-      const third = await send(d, { ...body, tools: d.answer.tools });
+      const third = await send(d, { ...body, tools: (body as Json).tools ?? d.answer.tools });
       expect(third.res.status).toBe(200);
       const args = stream ? d.answer.streamToolArgs(parseSse(third.text)) : d.answer.toolArgs(JSON.parse(third.text) as Json);
       expect(JSON.parse(args)).toEqual({ to: EMAIL, cc: [`x ${EMAIL}`] });

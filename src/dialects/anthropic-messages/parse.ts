@@ -3,10 +3,11 @@
  * Anthropic Messages request → canonical request. Slots: `system` (string or text blocks), message
  * text, `text` blocks, `tool_use.input` (an object: inspected as its JSON text, written back as an
  * object), `tool_result` content (string or blocks), `thinking` text in assistant history, and
- * plain-text `document` sources. Images, PDFs and other blocks pass through untouched and are
+ * plain-text `document` sources, and the tool definitions and output schema (`tool-slots.ts`).
+ * Images, PDFs and other blocks pass through untouched and are
  * counted as opaque parts.
  */
-import { toolDescriptionSlots } from '../tool-slots.ts';
+import { toolSlots } from '../tool-slots.ts';
 import type { ChatMessage as CanonicalMessage } from '../../providers/types.ts';
 import { VeilError } from '../../util/errors.ts';
 import { setTexts } from '../json-path.ts';
@@ -122,7 +123,7 @@ export function parseMessagesRequest(body: unknown, opts: { countTokens?: boolea
     model: req.model,
     stream: !opts.countTokens && req.stream === true,
     body,
-    slots: [...w.slots, ...toolDescriptionSlots(body as JsonObject)],
+    slots: [...w.slots, ...toolSlots(body as JsonObject)],
     opaqueParts: w.opaqueParts,
     chat: {
       messages,

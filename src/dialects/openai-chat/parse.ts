@@ -1,13 +1,14 @@
 /**
  * @module dialects/openai-chat/parse
  * OpenAI chat request → canonical request: every text-bearing field as a slot (message content
- * and text parts, `name`, tool-call arguments), plus the flattened chat the local model needs.
+ * and text parts, `name`, tool-call arguments), the tool definitions and `response_format` schema
+ * (`tool-slots.ts`), plus the flattened chat the local model needs.
  */
 import type { ChatMessage as CanonicalMessage } from '../../providers/types.ts';
 import { VeilError } from '../../util/errors.ts';
 import type { JsonObject, ParsedRequest, TextSlot } from '../types.ts';
 import { ChatRequest } from './schema.ts';
-import { toolDescriptionSlots } from '../tool-slots.ts';
+import { toolSlots } from '../tool-slots.ts';
 
 export function parseChatRequest(body: unknown): ParsedRequest {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
@@ -50,7 +51,7 @@ export function parseChatRequest(body: unknown): ParsedRequest {
     model: req.model,
     stream: req.stream === true,
     body: body as JsonObject,
-    slots: [...slots, ...toolDescriptionSlots(body as JsonObject)],
+    slots: [...slots, ...toolSlots(body as JsonObject)],
     opaqueParts,
     chat: {
       messages,

@@ -3,10 +3,11 @@
  * OpenAI Responses request → canonical request. Slots: `instructions`, `input` as a string, and
  * in input items: message content (string, `input_text` / `output_text` / `refusal` parts),
  * `function_call.arguments` (JSON text), `function_call_output.output` (string or text parts),
- * custom tool call inputs and outputs, and reasoning summaries. Images, files and audio pass
+ * custom tool call inputs and outputs, reasoning summaries, and the tool definitions and
+ * `text.format` schema (`tool-slots.ts`). Images, files and audio pass
  * through untouched and are counted as opaque parts; so are item types Veil does not know.
  */
-import { toolDescriptionSlots } from '../tool-slots.ts';
+import { toolSlots } from '../tool-slots.ts';
 import type { ChatMessage as CanonicalMessage } from '../../providers/types.ts';
 import { VeilError } from '../../util/errors.ts';
 import type { JsonObject, JsonPath, ParsedRequest, TextSlot } from '../types.ts';
@@ -116,7 +117,7 @@ export function parseResponsesRequest(body: unknown): ParsedRequest {
     model: req.model,
     stream: req.stream === true,
     body: body as JsonObject,
-    slots: [...w.slots, ...toolDescriptionSlots(body as JsonObject)],
+    slots: [...w.slots, ...toolSlots(body as JsonObject)],
     opaqueParts: w.opaqueParts,
     chat: {
       messages,

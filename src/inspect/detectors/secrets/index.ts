@@ -3,6 +3,7 @@ import type { Detector } from '../../types.ts';
 import { anthropicKey } from './anthropic.ts';
 import { awsAccessKey } from './aws-access-key.ts';
 import { awsSecretKey } from './aws-secret.ts';
+import { cliCredentials } from './cli-credentials.ts';
 import { dbUrl } from './db-url.ts';
 import { genericSecret } from './generic.ts';
 import { githubToken } from './github.ts';
@@ -13,6 +14,7 @@ import { passwordAssignment } from './password-assignment.ts';
 import { privateKey } from './private-key.ts';
 import { slackToken } from './slack.ts';
 import { stripeKey } from './stripe.ts';
+import { urlCredentials } from './url-credentials.ts';
 
 // Specific vendor rules first; the generic rule last so that overlap resolution, which keeps
 // the higher score, prefers a named vendor finding over the generic one for the same span.
@@ -28,6 +30,8 @@ export const SECRET_DETECTORS: readonly Detector[] = [
   googleApiKey,
   jwtToken,
   dbUrl,
+  urlCredentials,
+  cliCredentials,
   passwordAssignment,
   genericSecret,
 ];
