@@ -33,6 +33,14 @@ describe('address.us', () => {
     expect(found(text)).toEqual([]);
   });
 
+  it('finds the longest street lines its anchor window allows, and no suffix glued to a word', () => {
+    const word = 'Abcdefghijklmnopqrstuvwxy'; // 25 characters, the most a street word may have
+    const line = `123456-1234B   North   ${word}   ${word}   ${word}   ${word}   St`;
+    expect(found(`at ${line} now`)).toEqual([line]);
+    expect(found('12 MainSt and 12 Main Streets')).toEqual([]);
+    expect(found('PO Box 17 and P. O. Box 9')).toEqual(['PO Box 17', 'P. O. Box 9']);
+  });
+
   it('is fast and safe on 1 MB hostile input', () => {
     for (const unit of ['1 ', '12 Main ', '1 A B C D E ', '12 Main St, ', 'P.O. Box ']) {
       const text = unit.repeat(Math.ceil((1 << 20) / unit.length));

@@ -56,6 +56,38 @@ describe('person.en', () => {
     expect(names('Surname: Lopez', 0.5)).toEqual([]);
   });
 
+  it('finds cues where their start words overlap given names or other start words', () => {
+    // `Hi` opens `Hiroshi`, `To` opens `Tomasz`: one finder hit must serve both rules.
+    expect(names('Hi Hiroshi,\nsee you')).toEqual(['Hiroshi']);
+    expect(names('To: Tomasz Nowicki\n', 0.7)).toEqual(['Tomasz Nowicki']);
+    expect(names('Mrs. Laura Carvalho', 0.85)).toEqual(['Laura Carvalho']);
+    expect(names('Hello Ada,')).toEqual(['Ada']);
+    expect(names('Best wishes,\nRuth Bader')).toEqual(['Ruth Bader']);
+  });
+
+  it('finds the lower-case cues at the edges of the text', () => {
+    expect(names('my name is lena andersson')).toEqual(['lena andersson']);
+    expect(names('call me maria')).toEqual(['maria']);
+    expect(names('So, call me Ishmael.')).toEqual(['Ishmael']);
+    expect(names('name: Maria Lopez', 0.7)).toEqual(['Maria Lopez']);
+    expect(names('Name is Ken Fukuda')).toEqual(['Ken Fukuda']);
+    for (const text of ['name', 'my name', 'call me', 'Dear', 'Mr.', 'Regards,\n', 'M', 'ame is Bob']) expect(names(text), text).toEqual([]);
+  });
+
+  it('ignores cue words glued to a preceding letter', () => {
+    expect(names('timeoutMs Smith, retriesMr Jones', 0.6)).toEqual([]);
+    expect(names('getName: Maria Lopez', 0.6)).toEqual([]);
+    expect(names('reHi Bob,', 0.6)).toEqual([]);
+    expect(names('xJohn Smith')).toEqual([]);
+  });
+
+  it('keeps the stronger cue when two cues claim the same name, wherever they sit', () => {
+    // The title cue (0.85) and the given-name rule (0.5) both see John Smith.
+    const found = personEn.detect('Thanks,\nMr. John Smith', {});
+    expect(found.map((f) => f.score)).toEqual([0.85]);
+    expect(found.map((f) => 'Thanks,\nMr. John Smith'.slice(f.start, f.end))).toEqual(['John Smith']);
+  });
+
   it('is fast and safe on 1 MB hostile input', () => {
     for (const unit of ['Mr. ', 'Dear John ', 'My name is ', 'Aaaa Bbbb ', 'James ', 'Regards,\n']) {
       const text = unit.repeat(Math.ceil((1 << 20) / unit.length));

@@ -24,21 +24,27 @@ interface Cue {
   readonly re: RegExp;
   readonly score: number;
   /**
-   * Where the cue can begin, when the alternation derived from `re` is slow to scan for (see
-   * CUE_SCANS). Every position where `re` matches with a name must be among their hits, or be
-   * covered by a hit whose match ends at the same place with the same name.
+   * The words the cue can begin with, or a prefix of each (see CUE_FINDER). Every position where
+   * `re` matches with a name must start with one of them, or be covered by a position that does
+   * and whose match ends at the same place with the same name.
    */
-  readonly finders?: readonly RegExp[];
+  readonly starts: readonly string[];
   /** Cues whose name may be lower-case; they still need each word to pass the stop-list. */
   readonly lowerOk?: boolean;
 }
 
 const CUES: readonly Cue[] = [
-  { re: new RegExp(String.raw`\b(?:[Mm]y name is|[Mm]y name's|[Nn]ame is|[Cc]all me)${SP}${ANY_NAME}`, 'gu'), score: 0.85, lowerOk: true },
+  {
+    re: new RegExp(String.raw`\b(?:[Mm]y name is|[Mm]y name's|[Nn]ame is|[Cc]all me)${SP}${ANY_NAME}`, 'gu'),
+    score: 0.85,
+    starts: ['My name', 'my name', 'Name is', 'name is', 'Call me', 'call me'],
+    lowerOk: true,
+  },
   // "I am X" is weak ("I am Happy to help"): the name must end the clause.
   {
     re: new RegExp(String.raw`\b(?:I am|I'm|I’m|This is|It's|It’s)${SP}${CAP_NAME}(?=[^\S\r\n]{0,3}(?:[,.!;:\n)]|$|from\b|and\b|here\b|with\b))`, 'gu'),
     score: 0.55,
+    starts: ['I am', "I'm", 'I’m', 'This is', "It's", 'It’s'],
   },
   {
     re: new RegExp(
@@ -47,20 +53,23 @@ const CUES: readonly Cue[] = [
     ),
     score: 0.7,
     // The optional `Full `/`Patient `… prefixes only move the match start: the same label matched
-    // from `Name` captures the same name and ends at the same place, so the finders skip them.
-    // Upper-case words in one alternation and lower-case `name` apart scan about twice as fast as
-    // the derived alternation, whose optional prefixes and `[Nn]` are tried at every letter.
-    finders: [
-      /Name|Patient|Contact|Customer|Client|Employee|Attn|Attention|Signed|Applicant|Candidate|Recipient|Sender|Passenger|Guest|Tenant|Driver|Physician|Author|From|To|Cc|User/g,
-      /name/g,
+    // from `Name` captures the same name and ends at the same place, so they are not starts.
+    starts: [
+      'Name', 'name', 'Patient', 'Contact', 'Customer', 'Client', 'Employee', 'Attn', 'Signed', 'Applicant', 'Candidate',
+      'Recipient', 'Sender', 'Passenger', 'Guest', 'Tenant', 'Driver', 'Physician', 'Author', 'From', 'To', 'Cc', 'User',
     ],
   },
-  { re: new RegExp(String.raw`\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Mister|Doctor|Professor)\.?${SP}${CAP_NAME}`, 'gu'), score: 0.85 },
+  {
+    re: new RegExp(String.raw`\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Mister|Doctor|Professor)\.?${SP}${CAP_NAME}`, 'gu'),
+    score: 0.85,
+    starts: ['Mr', 'Ms', 'Miss', 'Mx', 'Dr', 'Prof', 'Mister', 'Doctor'],
+  },
   {
     // Only the name's end is used, so `\b` before the greeting stands for "line start or after
     // punctuation" too: both imply a word boundary there.
     re: new RegExp(String.raw`\b(?:Dear|Hi|Hello|Hey|Greetings|Good morning|Good afternoon|Good evening)${SP}${CAP_NAME}(?=\s{0,3}[,!:\n]|$)`, 'gmu'),
     score: 0.75,
+    starts: ['Dear', 'Hi', 'Hello', 'Hey', 'Greetings', 'Good '],
   },
   {
     re: new RegExp(
@@ -68,64 +77,12 @@ const CUES: readonly Cue[] = [
       'gu',
     ),
     score: 0.75,
+    starts: ['Regards', 'Best', 'Kind regards', 'Warm regards', 'Thank', 'Many thanks', 'Sincerely', 'Yours ', 'Cheers', 'Respectfully'],
   },
 ];
 
-/**
- * Each cue regex opens with `\b` and an alternation of cue words, which the regex engine cannot
- * skip ahead for, and its `\p{Lu}` classes need the slow `u` mode. So a plain alternation of the
- * cue words (`finder`, no `\b`, no `u`) finds where a cue can begin in one native pass, and the
- * full cue regex runs anchored there: the same matches as a global scan, in the same order.
- */
-interface CueScan extends Cue { readonly finder: readonly RegExp[]; readonly sticky: RegExp }
-
-const CUE_SCANS: readonly CueScan[] = CUES.map((cue) => {
-  // The cue-word alternation: the regex source after its leading `\b`, up to the group's end.
-  const src = cue.re.source;
-  if (!src.startsWith('\\b(?:')) throw new Error('cue regexes must open with \\b(?:…)');
-  let depth = 0;
-  let i = 2;
-  for (; i < src.length; i++) {
-    const c = src[i];
-    if (c === '\\') { i++; continue; }
-    if (c === '(') depth++;
-    else if (c === ')' && --depth === 0) break;
-  }
-  return {
-    ...cue,
-    finder: cue.finders ?? [new RegExp(src.slice(2, i + 1), 'g')],
-    sticky: new RegExp(src, cue.re.flags.replace('g', '') + 'y'),
-  };
-});
-
-/** Every position where one of the finders matches, ascending, without repeats. */
-function finderHits(text: string, finders: readonly RegExp[]): number[] {
-  const lists = finders.map((f) => {
-    const out: number[] = [];
-    const re = new RegExp(f);
-    // Alternatives may overlap: try every position a cue word starts.
-    for (let h = re.exec(text); h !== null; h = re.exec(text)) { out.push(h.index); re.lastIndex = h.index + 1; }
-    return out;
-  });
-  if (lists.length === 1) return lists[0]!;
-  const all = lists.flat().sort((a, b) => a - b);
-  return all.filter((p, k) => k === 0 || all[k - 1] !== p);
-}
-
-/** Calls `visit` for each match of the cue, in text order, as `cue.re` scanned globally would. */
-function eachCueMatch(text: string, cue: CueScan, visit: (m: RegExpExecArray) => void): void {
-  const re = cue.sticky;
-  let floor = 0;
-  for (const p of finderHits(text, cue.finder)) {
-    if (p < floor) continue;
-    re.lastIndex = p;
-    const m = re.exec(text);
-    if (m === null || m[0].length === 0) continue;
-    visit(m);
-    floor = m.index + m[0].length;
-  }
-  re.lastIndex = 0;
-}
+/** Each cue regex, sticky (`y`): tried only where CUE_FINDER says one of its start words begins. */
+const CUE_AT: readonly RegExp[] = CUES.map((c) => new RegExp(c.re.source, c.re.flags.replace('g', '') + 'y'));
 
 // Weakest cue: a known given name followed by a capitalised surname ("… directed by Laura Carvalho").
 const GIVEN_THEN_SURNAME = new RegExp(
@@ -135,32 +92,106 @@ const GIVEN_THEN_SURNAME = new RegExp(
 
 const SINGLE_GIVEN = /(?<![\p{L}\p{M}'’-])\p{Lu}[\p{Ll}\p{M}]{2,20}(?![\p{L}\p{M}'’-])/gu;
 
-/**
- * Where a known given name starts, in its capitalised form: the only places the two given-name
- * rules can accept a match (the exotic Kelvin sign, which lower-cases to `k`, is not looked for).
- * Scanning with `\p{Lu}` for every capitalised word cost more than all other detectors together;
- * this plain alternation is one native pass, and the exact rules then run anchored at its hits.
- */
-const GIVEN_START = new RegExp(
-  [...GIVEN_NAMES]
-    .map((n) => n.charAt(0).toUpperCase() + n.slice(1))
-    .sort((a, b) => b.length - a.length)
-    .map((n) => n.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&'))
-    .join('|'),
-  'g',
-);
+/** Known given names in their capitalised form (the exotic Kelvin sign, which lower-cases to `k`, is not looked for). */
+const CAPITALISED_GIVEN = [...GIVEN_NAMES].map((n) => n.charAt(0).toUpperCase() + n.slice(1));
+
+const escape = (w: string): string => w.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&');
+const alternation = (words: readonly string[]): string =>
+  [...new Set(words)].sort((a, b) => b.length - a.length).map(escape).join('|');
+
+/** True at a position where a capitalised given name starts: the only places both given-name rules can accept. */
+const GIVEN_AT = new RegExp(alternation(CAPITALISED_GIVEN), 'y');
 const GIVEN_THEN_SURNAME_AT = new RegExp(GIVEN_THEN_SURNAME.source, 'uy');
 const SINGLE_GIVEN_AT = new RegExp(SINGLE_GIVEN.source, 'uy');
 
-/** Start positions of given-name candidates, ascending. */
-function givenNameStarts(text: string): number[] {
+/** Index of the given-name rules in the dispatch table, after the cues. */
+const GIVEN_RULE = CUES.length;
+
+/**
+ * One native pass finds every place a rule can begin: each cue's start words that open with an
+ * upper-case letter and every capitalised given name, in one plain alternation (no `u`, no
+ * look-behind: both slow the scan several times). The few lower-case start words (`name`,
+ * `my name`, `call me`) are found with `indexOf`, which costs a fraction of a regex pass. Running
+ * each cue's own regex over the whole text cost a pass per cue; now those run anchored at the hits.
+ */
+const CUE_FINDER = new RegExp(
+  alternation([...CUES.flatMap((c) => c.starts.filter((w) => !/^[a-z]/.test(w))), ...CAPITALISED_GIVEN]),
+  'g',
+);
+/** Lower-case start words, searched with `indexOf`: each found needle stands for a start `offset` characters away. */
+const LOWER_NEEDLES: readonly { readonly needle: string; readonly offset: number }[] = [
+  { needle: 'name', offset: 0 }, // `name is`, `name:`
+  { needle: 'name', offset: -3 }, // `my name`
+  { needle: 'll me', offset: -2 }, // `call me` (`indexOf` is faster for a needle opening with a rarer letter)
+];
+const lowerStartsCovered = CUES.flatMap((c) => c.starts.filter((w) => /^[a-z]/.test(w)))
+  .every((w) => LOWER_NEEDLES.some((n) => w.slice(-n.offset).startsWith(n.needle)));
+if (!lowerStartsCovered) throw new Error('every lower-case cue start needs a needle');
+
+/** The first two characters of a position, as one number: the key of the dispatch table. */
+const key2 = (text: string, at: number): number => text.charCodeAt(at) * 65536 + (text.charCodeAt(at + 1) || 0);
+
+/**
+ * Which rules may begin at a position, by its first two characters: the cues whose start words
+ * open with them, and GIVEN_RULE for the given names. A finder hit is only a place to look; the
+ * rule's own anchored regex decides.
+ */
+const RULES_BY_KEY = new Map<number, number[]>();
+const register = (word: string, rule: number): void => {
+  const k = key2(word, 0);
+  const list = RULES_BY_KEY.get(k) ?? [];
+  if (!list.includes(rule)) list.push(rule);
+  RULES_BY_KEY.set(k, list);
+};
+CUES.forEach((c, r) => { for (const w of c.starts) register(w, r); });
+for (const g of CAPITALISED_GIVEN) register(g, GIVEN_RULE);
+
+const isAsciiLetter = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+
+/** Every position where a rule can begin, ascending, without repeats. */
+function candidateStarts(text: string): number[] {
   const out: number[] = [];
-  const re = new RegExp(GIVEN_START);
-  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-    out.push(m.index);
-    re.lastIndex = m.index + 1;
+  const re = new RegExp(CUE_FINDER);
+  // Start words overlap (`Hi`, `Hiroshi`): try every position one begins at.
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) { out.push(m.index); re.lastIndex = m.index + 1; }
+  let extra = false;
+  for (const { needle, offset } of LOWER_NEEDLES) {
+    for (let i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + 1)) {
+      if (i + offset >= 0) { out.push(i + offset); extra = true; }
+    }
   }
-  return out;
+  if (!extra) return out;
+  out.sort((a, b) => a - b);
+  return out.filter((p, k) => k === 0 || out[k - 1] !== p);
+}
+
+/**
+ * The two given-name rules at `p`, where a known given name starts: given name + surname (0.5)
+ * past its own last match, and a given name alone (0.4) at every such start.
+ */
+function givenNameAt(text: string, p: number, floor: number[], found: [number, number, number][][]): void {
+  const re = GIVEN_THEN_SURNAME_AT;
+  if (p >= (floor[GIVEN_RULE] ?? 0)) {
+    re.lastIndex = p;
+    const m = re.exec(text);
+    if (m !== null) {
+      const given = m[1] ?? '';
+      if (!GIVEN_NAMES.has(given.toLowerCase())) {
+        // Not a known given name: retry from the surname, which may itself start a name.
+        floor[GIVEN_RULE] = m.index + given.length;
+      } else {
+        floor[GIVEN_RULE] = m.index + m[0].length;
+        const surname = (m[2] ?? '').replace(/^\p{Lu}\.\s+/u, '').toLowerCase();
+        if (!NOT_NAME_WORDS.has(surname) && !NOT_SURNAMES.has(surname)) found[GIVEN_RULE]?.push([m.index, m.index + m[0].length, 0.5]);
+      }
+    }
+  }
+  // Weakest of all: a known given name on its own ("Why is Katrine so…"), score 0.4 so a
+  // policy can keep it out with its minimum score.
+  const single = SINGLE_GIVEN_AT;
+  single.lastIndex = p;
+  const m = single.exec(text);
+  if (m !== null && GIVEN_NAMES.has(m[0].toLowerCase())) found[GIVEN_RULE + 1]?.push([m.index, m.index + m[0].length, 0.4]);
 }
 
 const INITIAL_RE = /^\p{Lu}\.$/u;
@@ -227,44 +258,36 @@ export const personEn: Detector = {
       out.push({ type: 'PERSON', start: s, end: e, score, detector: 'person.en' });
     };
     try {
-      for (const cue of CUE_SCANS) {
-        eachCueMatch(text, cue, (m) => {
-          const name = m[1] ?? '';
+      // One walk over the candidate starts, each rule past its own last match as a global scan
+      // of that rule would be. Matches are kept per rule and claimed in rule order afterwards,
+      // so a stronger cue still wins an overlap whatever its position in the text.
+      const found: [number, number, number][][] = Array.from({ length: GIVEN_RULE + 2 }, () => []);
+      const floor = new Array<number>(GIVEN_RULE + 1).fill(0);
+      for (const p of candidateStarts(text)) {
+        // Every rule needs a start not glued to a preceding ASCII letter (`\b` before a cue word,
+        // no letter before a given name): this skips `timeoutMs` and `getName` without a regex run.
+        if (p > 0 && isAsciiLetter(text.charCodeAt(p - 1))) continue;
+        const rules = RULES_BY_KEY.get(key2(text, p));
+        if (rules === undefined) continue;
+        for (const r of rules) {
+          if (r === GIVEN_RULE) {
+            GIVEN_AT.lastIndex = p;
+            if (GIVEN_AT.test(text)) givenNameAt(text, p, floor, found);
+            continue;
+          }
+          if (p < (floor[r] ?? 0)) continue;
+          const re = CUE_AT[r] as RegExp;
+          re.lastIndex = p;
+          const m = re.exec(text);
+          if (m === null || m[0].length === 0) continue;
+          const cue = CUES[r] as Cue;
           const end = m.index + m[0].length;
-          const start = end - name.length;
-          const span = trimName(text, start, end, cue.lowerOk === true);
-          if (span) add(span[0], span[1], cue.score);
-        });
-      }
-      // Both given-name rules run anchored at the given-name candidates only, in text order and
-      // past each match as a global scan would (see GIVEN_START).
-      const starts = givenNameStarts(text);
-      const re = GIVEN_THEN_SURNAME_AT;
-      let floor = 0;
-      for (const p of starts) {
-        if (p < floor) continue;
-        re.lastIndex = p;
-        const m = re.exec(text);
-        if (m === null) continue;
-        const given = m[1] ?? '';
-        if (!GIVEN_NAMES.has(given.toLowerCase())) {
-          // Not a known given name: retry from the surname, which may itself start a name.
-          floor = m.index + given.length;
-          continue;
+          floor[r] = end;
+          const span = trimName(text, end - (m[1] ?? '').length, end, cue.lowerOk === true);
+          if (span) found[r]?.push([span[0], span[1], cue.score]);
         }
-        floor = m.index + m[0].length;
-        const surname = (m[2] ?? '').replace(/^\p{Lu}\.\s+/u, '');
-        if (NOT_NAME_WORDS.has(surname.toLowerCase()) || NOT_SURNAMES.has(surname.toLowerCase())) continue;
-        add(m.index, m.index + m[0].length, 0.5);
       }
-      // Weakest of all: a known given name on its own ("Why is Katrine so…"), score 0.4 so a
-      // policy can keep it out with its minimum score.
-      const single = SINGLE_GIVEN_AT;
-      for (const p of starts) {
-        single.lastIndex = p;
-        const m = single.exec(text);
-        if (m !== null && GIVEN_NAMES.has(m[0].toLowerCase())) add(m.index, m.index + m[0].length, 0.4);
-      }
+      for (const list of found) for (const [s, e, score] of list) add(s, e, score);
     } catch {
       // Never throw: a detector failing must not fail the request.
     }

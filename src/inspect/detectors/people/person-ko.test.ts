@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { personKo } from './person-ko.ts';
+import { NAME_LABELS, TITLES } from './korean-names.ts';
 
 const names = (text: string): string[] => personKo.detect(text, {}).map((f) => text.slice(f.start, f.end));
 
@@ -57,6 +58,28 @@ describe('person.ko', () => {
     '이번 주 김민수',
   ])('ignores %j', (text) => {
     expect(names(text)).toEqual([]);
+  });
+
+  // The cue scan looks for a few key syllables and checks the words holding them: every title
+  // and every label must still be found, glued or spaced, at the start, middle and end.
+  it.each(TITLES.map((t) => [t]))('finds a name before the title %s', (title) => {
+    for (const sep of ['', ' ']) {
+      expect(names(`김민수${sep}${title}`), sep).toEqual(['김민수']);
+      expect(names(`회의에서 이지은${sep}${title}, 안녕`), sep).toEqual(['이지은']);
+    }
+  });
+
+  it.each(NAME_LABELS.map((l) => [l]))('finds a name after the label %s', (label) => {
+    expect(names(`${label}: 홍길동`)).toEqual(['홍길동']);
+    expect(names(`(${label} 홍길동)`)).toEqual(['홍길동']);
+  });
+
+  it('tries every start a name before a title can have', () => {
+    expect(names('남궁민수 님')).toEqual(['남궁민수']); // 2 + 2 syllables and a space: 5 before the title
+    expect(names('김민님')).toEqual(['김민']); // 1 + 1: 2 before the title
+    expect(names('x김민수 대리')).toEqual(['김민수']);
+    expect(names('가김민수 대리')).toEqual([]); // glued to a preceding syllable
+    expect(names('님 씨 군 양 과장')).toEqual([]);
   });
 
   it('is fast and safe on 1 MB hostile input', () => {
