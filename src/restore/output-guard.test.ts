@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { compileInspector } from '../inspect/engine.ts';
 import type { Finding } from '../inspect/types.ts';
-import { guardText, StreamOutputGuard } from './output-guard.ts';
+import { guardText, OUTPUT_CONTEXT, StreamOutputGuard, type OutputInspector } from './output-guard.ts';
 import { chunk, chunkSizes } from './test-arbitraries.ts';
 
 /** Stand-in for the detection engine: OpenAI-style keys. */
@@ -15,8 +16,8 @@ function inspect(text: string): Finding[] {
   }));
 }
 
-function streamed(text: string, sizes: readonly number[], holdBack: number): string {
-  const g = new StreamOutputGuard(inspect, { holdBack });
+function streamed(text: string, sizes: readonly number[], holdBack: number, ins: OutputInspector = inspect): string {
+  const g = new StreamOutputGuard(ins, { holdBack });
   return chunk(text, sizes).map((c) => g.push(c)).join('') + g.flush();
 }
 
@@ -81,5 +82,105 @@ describe('StreamOutputGuard', () => {
     const out = streamed(`k=${key}!`, [5], 32);
     expect(out.startsWith('k=<SECRET_MASKED>')).toBe(true);
     expect(out.includes(key.slice(0, 60))).toBe(false);
+  });
+});
+
+/** The output inspector a policy builds (credential types only), as the pipeline runs it. */
+const engine = compileInspector({
+  rules: { SECRET: { min_score: 0.5 }, PRIVATE_KEY: { min_score: 0.5 }, PASSWORD: { min_score: 0.5 } },
+  dictionaries: [],
+  patterns: [],
+});
+const realInspect: OutputInspector = (text) => engine.inspect(text);
+
+/** Random characters from `alphabet`, from a seed: fast-check's own strings favour low-entropy runs, which detectors rightly ignore. */
+function randomChars(seed: number, n: number, alphabet: string): string {
+  let a = seed >>> 0;
+  let out = '';
+  for (let i = 0; i < n; i++) {
+    a = (Math.imul(a ^ (a >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0;
+    out += alphabet[a % alphabet.length];
+  }
+  return out;
+}
+const B62 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+/** A planted credential: the text written into the answer, and the part that must never come out. */
+const planted: fc.Arbitrary<{ text: string; value: string }> = fc
+  .tuple(fc.nat(), fc.constantFrom('openai', 'github', 'aws', 'generic', 'password', 'pem'))
+  .map(([seed, kind]) => {
+    switch (kind) {
+      case 'openai': {
+        const v = `sk-proj-${randomChars(seed, 48, B62)}`;
+        return { text: v, value: v };
+      }
+      case 'github': {
+        const v = `ghp_${randomChars(seed, 36, B62)}`;
+        return { text: v, value: v };
+      }
+      case 'aws': {
+        const v = `AKIA${randomChars(seed, 16, 'ABCDEFGHJKLMNPQRSTUVWZ234567')}`;
+        return { text: v, value: v };
+      }
+      case 'generic': {
+        const v = randomChars(seed, 32, B62);
+        return { text: `api_key = "${v}"`, value: v };
+      }
+      case 'password': {
+        const v = `${randomChars(seed, 10, B62)}!7#`;
+        return { text: `password: ${v}`, value: v };
+      }
+      default: {
+        const body = randomChars(seed, 64, `${B62}+/`);
+        const v = `${body.slice(0, 32)}\n${body.slice(32)}`;
+        return { text: `-----BEGIN PRIVATE KEY-----\n${v}\n-----END PRIVATE KEY-----`, value: v };
+      }
+    }
+  });
+// No bare `password` among the words: `password is password: x` reads as a password `password:`
+// in the whole text too (a detector limit, not a streaming one) and would trip the leak check.
+const words = fc.array(fc.constantFrom('The', 'key', 'token', 'is', 'here:', 'secret', 'api', '감사합니다', '😀', '-', '"', 'sk-', 'use'), { maxLength: 30 });
+const gap = fc.constantFrom(' ', '\n', '  ', ' \n');
+
+describe('StreamOutputGuard with the real credential detectors', () => {
+  it('streams exactly what guardText gives for the whole answer, for every chunking', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(words, gap, planted, gap), { minLength: 1, maxLength: 5 }),
+        words,
+        chunkSizes,
+        fc.constantFrom(64, 512),
+        (parts, tail, sizes, hold) => {
+          const text = parts.map(([w, g1, p, g2]) => `${w.join(' ')}${g1}${p.text}${g2}`).join('') + tail.join(' ');
+          const whole = guardText(text, realInspect);
+          expect(streamed(text, sizes, hold, realInspect)).toBe(whole);
+          for (const [, , p] of parts) expect(whole.includes(p.value)).toBe(false);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('still reads a label sent long before the value, up to the context it re-reads', () => {
+    const value = 'Zq8vN2kLp4Rt7Wx9';
+    // The label and the value arrive in separate chunks after a long released preamble.
+    const text = `${'word '.repeat(200)}api_key = "${value}" ok`;
+    const g = new StreamOutputGuard(realInspect, { holdBack: 512 });
+    const out = [text.slice(0, 1010), text.slice(1010, 1014), text.slice(1014)].map((c) => g.push(c)).join('') + g.flush();
+    expect(out).toBe(guardText(text, realInspect));
+    expect(out.includes(value)).toBe(false);
+  });
+
+  it('inspects only the context and the new text at each release, not the whole window', () => {
+    const seen: number[] = [];
+    const counting: OutputInspector = (t) => {
+      seen.push(t.length);
+      return inspect(t);
+    };
+    const g = new StreamOutputGuard(counting, { holdBack: 512 });
+    for (let i = 0; i < 400; i++) g.push('word ');
+    g.flush();
+    // Past the start every window is the re-read context (whole tokens) plus the new word.
+    expect(Math.max(...seen.slice(100))).toBeLessThanOrEqual(OUTPUT_CONTEXT + 'word '.length * 2);
   });
 });

@@ -17,20 +17,25 @@
  * depends on text not yet seen: that position is where a stream must start holding back.
  */
 
-/** Trie edges are the key alphabet `[0-9A-Z_]`, i.e. char codes 48..95, indexed from 48. */
-const EDGE_BASE = 48;
-const EDGE_COUNT = 48;
-
-interface Node {
-  next: (Node | undefined)[];
-  /** The full placeholder (reverse-map key) if the path from the root spells one. */
-  key: string | undefined;
-}
+/**
+ * Trie edges are the key alphabet `[0-9A-Z_]`: 37 symbols. `EDGE[c]` maps a char code (< 128) to
+ * its symbol, or NO_EDGE. The trie is one flat typed array (node × EDGES), so compiling it for a
+ * fresh reverse map is a single zero-filled allocation: this is on the time to first token.
+ */
+const EDGES = 37;
+const NO_EDGE = 255;
+const EDGE = new Uint8Array(128).fill(NO_EDGE);
+for (let c = 48; c <= 57; c++) EDGE[c] = c - 48;
+for (let c = 65; c <= 90; c++) EDGE[c] = c - 55;
+EDGE[95] = 36;
 
 export interface Matcher {
-  readonly root: Node;
-  /** `startsBare[c] === 1` if a bare placeholder can start with char code c (< 128). */
-  readonly startsBare: Uint8Array;
+  /** Child of node `n` along symbol `e` at `next[n * EDGES + e]`; 0 = none (the root, node 0, is nobody's child). */
+  readonly next: Uint16Array | Uint32Array;
+  /** `keyAt[n]`: the full placeholder (reverse-map key) if the path to node n spells one, else ''. */
+  readonly keyAt: readonly string[];
+  /** `starts[c]` (c < 128): BRACKET for `<`, BARE for an issued type's initial, 0 for anything else. */
+  readonly starts: Uint8Array;
   /** Longest placeholder, plus the tolerated spaces: the most a stream ever holds back. */
   readonly maxHold: number;
   readonly empty: boolean;
@@ -46,6 +51,8 @@ const LT = 60; // <
 const GT = 62; // >
 const SPACE = 32;
 const MAX_SPACES = 2;
+const BRACKET = 1;
+const BARE = 2;
 /** Keys the restorer understands; anything else in a reverse map is ignored, never half-matched. */
 const KEY_SHAPE = /^<[A-Z][A-Z0-9_]*_[A-Z0-9]+>$/;
 
@@ -65,38 +72,36 @@ export function matcherFor(reverse: ReadonlyMap<string, string>): Matcher {
 }
 
 export function compile(keys: Iterable<string>): Matcher {
-  const root = newNode();
-  const startsBare = new Uint8Array(128);
+  const valid: string[] = [];
+  let bound = 1;
   let longest = 0;
-  let count = 0;
   for (const key of keys) {
     if (!KEY_SHAPE.test(key)) continue;
-    count++;
+    valid.push(key);
+    bound += key.length - 2;
     longest = Math.max(longest, key.length);
-    let node = root;
+  }
+  const next = bound * EDGES <= 0xffff ? new Uint16Array(bound * EDGES) : new Uint32Array(bound * EDGES);
+  const keyAt: string[] = [''];
+  const starts = new Uint8Array(128);
+  starts[LT] = BRACKET;
+  for (const key of valid) {
+    let node = 0;
     for (let i = 1; i < key.length - 1; i++) {
-      const e = key.charCodeAt(i) - EDGE_BASE;
-      let child = node.next[e];
-      if (!child) {
-        child = newNode();
-        node.next[e] = child;
+      const slot = node * EDGES + EDGE[key.charCodeAt(i)]!;
+      let child = next[slot]!;
+      if (child === 0) {
+        child = keyAt.length;
+        keyAt.push('');
+        next[slot] = child;
       }
       node = child;
     }
-    node.key = key;
-    startsBare[key.charCodeAt(1)] = 1;
+    keyAt[node] = key;
+    starts[key.charCodeAt(1)] = BARE;
   }
-  return { root, startsBare, maxHold: count === 0 ? 0 : longest + MAX_SPACES, empty: count === 0 };
-}
-
-function newNode(): Node {
-  return { next: new Array<Node | undefined>(EDGE_COUNT).fill(undefined), key: undefined };
-}
-
-/** Child of `node` along char code `c`, or undefined (also for any char outside the alphabet). */
-function step(node: Node, c: number): Node | undefined {
-  const e = c - EDGE_BASE;
-  return e >= 0 && e < EDGE_COUNT ? node.next[e] : undefined;
+  const empty = valid.length === 0;
+  return { next, keyAt, starts, maxHold: empty ? 0 : longest + MAX_SPACES, empty };
 }
 
 export function isWordChar(c: number): boolean {
@@ -111,7 +116,8 @@ const MORE = -2;
 
 /** After `<` at s[j-1]: end index past `>` of a match, FAIL, or MORE (undecided at end of s). */
 function tryBracket(m: Matcher, s: string, j: number, final: boolean, out: { key: string }): number {
-  let node = m.root;
+  const next = m.next;
+  let node = 0;
   let spaces = 0;
   for (let k = j; ; k++) {
     if (k === s.length) return final ? FAIL : MORE;
@@ -121,56 +127,88 @@ function tryBracket(m: Matcher, s: string, j: number, final: boolean, out: { key
       continue;
     }
     if (c === GT) {
-      if (node.key === undefined) return FAIL;
-      out.key = node.key;
+      const key = m.keyAt[node]!;
+      if (key === '') return FAIL;
+      out.key = key;
       return k + 1;
     }
     if (c >= 97 && c <= 122) c -= 32;
-    const child = step(node, c);
-    if (!child) return FAIL;
-    node = child;
+    if (c >= 128) return FAIL;
+    const e = EDGE[c]!;
+    if (e === NO_EDGE) return FAIL;
+    node = next[node * EDGES + e]!;
+    if (node === 0) return FAIL;
   }
 }
 
 /** Bare placeholder starting at s[i] (left boundary already checked). */
 function tryBare(m: Matcher, s: string, i: number, final: boolean, out: { key: string }): number {
-  let node = m.root;
+  const next = m.next;
+  let node = 0;
   for (let k = i; ; k++) {
     if (k === s.length) {
       if (!final) return MORE;
-      if (node.key === undefined) return FAIL;
-      out.key = node.key;
+      const key = m.keyAt[node]!;
+      if (key === '') return FAIL;
+      out.key = key;
       return k;
     }
     const c = s.charCodeAt(k);
-    const child = step(node, c);
-    if (child) {
+    const e = c < 128 ? EDGE[c]! : NO_EDGE;
+    const child = e === NO_EDGE ? 0 : next[node * EDGES + e]!;
+    if (child !== 0) {
       node = child;
       continue;
     }
     // Trie edges are word chars, so a key followed by a word char is a longer token: no match.
-    if (node.key === undefined || isWordChar(c)) return FAIL;
-    out.key = node.key;
+    const key = m.keyAt[node]!;
+    if (key === '' || isWordChar(c)) return FAIL;
+    out.key = key;
     return k;
   }
 }
 
 /**
- * Scan `s` (whose preceding character is `prev`, or -1 at the start of the text), pushing
- * matches into `matches`. Returns how many characters are decided: all of `s` when `final`,
- * otherwise up to the first position whose outcome needs more text.
+ * Whether a start character `c` (`starts[c] !== 0`) is already ruled out by the character before
+ * it (`before`, -1 at the start of the text) and the one after it (`d`, -1 if not seen yet): a
+ * bare initial inside a word or followed by a letter no issued type continues with (`Please`,
+ * `Each`), `<` followed by a character no placeholder starts with (`<b>`). A cheap pre-check for
+ * the stream's fast path; `scan` decides everything else, and agrees with it.
  */
-export function scan(m: Matcher, s: string, prev: number, final: boolean, matches: Match[]): number {
-  const starts = m.startsBare;
+export function ruledOut(m: Matcher, c: number, d: number, before: number): boolean {
+  if (c === LT) {
+    if (d < 0 || d === SPACE) return false;
+    if (d >= 97 && d <= 122) d -= 32;
+    return d >= 128 || EDGE[d] === NO_EDGE || m.next[EDGE[d]!] === 0;
+  }
+  if (before >= 0 && isWordChar(before)) return true;
+  if (d < 0) return false;
+  const node = m.next[EDGE[c]!]!;
+  return d >= 128 || EDGE[d] === NO_EDGE || m.next[node * EDGES + EDGE[d]!] === 0;
+}
+
+/**
+ * Scan `s` from index `from` (the character before `s[from]` is `s[from - 1]`, or `prev` when
+ * `from` is 0; -1 at the start of the text), pushing matches into `matches`. Returns how many
+ * characters are decided: all of `s` when `final`, otherwise up to the first position whose
+ * outcome needs more text.
+ */
+export function scan(m: Matcher, s: string, prev: number, final: boolean, matches: Match[], from = 0): number {
+  const starts = m.starts;
   const out = keyOut;
   const n = s.length;
-  let i = 0;
+  let i = from;
   while (i < n) {
     const c = s.charCodeAt(i);
+    const kind = c < 128 ? starts[c]! : 0;
+    if (kind === 0) {
+      i++;
+      continue;
+    }
     let r = FAIL;
-    if (c === LT) {
+    if (kind === BRACKET) {
       r = tryBracket(m, s, i + 1, final, out);
-    } else if (c < 128 && starts[c] === 1) {
+    } else {
       const before = i > 0 ? s.charCodeAt(i - 1) : prev;
       if (before < 0 || !isWordChar(before)) r = tryBare(m, s, i, final, out);
     }

@@ -8,7 +8,7 @@
  * and the scanner only decides a position once the text after it settles it.
  */
 import { jsonEscape, JsonUnitLexer, type UnitBuffer } from './json-units.ts';
-import { matcherFor, scan, type Match, type Matcher } from './placeholder-matcher.ts';
+import { matcherFor, ruledOut, scan, type Match, type Matcher } from './placeholder-matcher.ts';
 import { splice } from './restore-text.ts';
 
 export interface StreamRestorerOptions {
@@ -29,6 +29,8 @@ export interface StreamRestorerOptions {
 export class StreamRestorer {
   readonly #reverse: ReadonlyMap<string, string>;
   readonly #m: Matcher;
+  /** `#m.starts`, kept at hand for the per-chunk fast path. */
+  readonly #starts: Uint8Array;
   readonly #json: boolean;
   readonly #pass: boolean;
   /** Char code of the last decided (logical) character, for the bare-placeholder boundary. */
@@ -36,23 +38,15 @@ export class StreamRestorer {
   #pending = '';
   #units: UnitBuffer = { raw: '', log: '', offs: [] };
   readonly #lexer = new JsonUnitLexer();
-  /**
-   * Characters a placeholder can start with: `<` and the first letter of each issued type (bare
-   * placeholders keep their exact case). A piece with none of them, and nothing held, cannot
-   * begin or complete a placeholder, so it is released without scanning.
-   */
-  readonly #starts: RegExp;
-  /** Reused between pushes: most chunks have no match, so this stays empty and allocation-free. */
-  readonly #matches: Match[] = [];
+  /** Reused between pushes while empty (most chunks have no match); replaced after a match. */
+  #matches: Match[] = [];
 
   constructor(reverse: ReadonlyMap<string, string>, opts: StreamRestorerOptions = {}) {
     this.#reverse = reverse;
     this.#m = matcherFor(reverse);
+    this.#starts = this.#m.starts;
     this.#json = opts.json === true;
     this.#pass = this.#m.empty;
-    const initials = new Set(['<']);
-    for (const key of reverse.keys()) if (key.length > 1) initials.add(key[1]!);
-    this.#starts = new RegExp(`[${[...initials].map((c) => c.replace(/[\\\]^-]/g, '\\$&')).join('')}]`);
   }
 
   /** Longest suffix this restorer may ever hold back (0 when nothing was issued). */
@@ -67,31 +61,57 @@ export class StreamRestorer {
 
   push(piece: string): string {
     if (this.#pass) return piece;
-    return this.#json ? this.#jsonStep(piece, false) : this.#textStep(piece, false);
+    if (this.#json) return this.#jsonStep(piece, false);
+    const held = this.#pending;
+    if (held !== '') {
+      // Usually one held character (a word starting `E…`, a `<`) that the next one rules out:
+      // release it with the piece, without re-scanning the two joined.
+      if (held.length !== 1 || piece === '' || !ruledOut(this.#m, held.charCodeAt(0), piece.charCodeAt(0), this.#prev)) {
+        return this.#textStep(piece, 0, false);
+      }
+      this.#pending = '';
+      this.#prev = held.charCodeAt(0);
+      return held + this.#release(piece);
+    }
+    return this.#release(piece);
+  }
+
+  /**
+   * `piece` with nothing held before it. Most chunks hold no character a placeholder can start
+   * with (`<` or an issued type's initial), or only ones their neighbours rule out (`Please`,
+   * `<b>`): such a chunk is decided whole and goes out as the same string, without a scan or an
+   * allocation.
+   */
+  #release(piece: string): string {
+    const starts = this.#starts;
+    const n = piece.length;
+    for (let i = 0; i < n; i++) {
+      const c = piece.charCodeAt(i);
+      if (c < 128 && starts[c] !== 0) {
+        const before = i > 0 ? piece.charCodeAt(i - 1) : this.#prev;
+        if (!ruledOut(this.#m, c, i + 1 < n ? piece.charCodeAt(i + 1) : -1, before)) return this.#textStep(piece, i, false);
+      }
+    }
+    if (n !== 0) this.#prev = piece.charCodeAt(n - 1);
+    return piece;
   }
 
   flush(): string {
     if (this.#pass) return '';
-    if (!this.#json) return this.#textStep('', true);
+    if (!this.#json) return this.#textStep('', 0, true);
     return this.#jsonStep('', true) + this.#lexer.takePartial();
   }
 
-  #textStep(piece: string, final: boolean): string {
-    if (this.#pending === '' && piece !== '' && !this.#starts.test(piece)) {
-      this.#prev = piece.charCodeAt(piece.length - 1);
-      return piece;
-    }
+  /** Scan `#pending + piece`; `from` is where the scan may start (nothing before it can match). */
+  #textStep(piece: string, from: number, final: boolean): string {
     const s = this.#pending === '' ? piece : this.#pending + piece;
     if (s === '') return '';
     const matches = this.#matches;
-    if (matches.length !== 0) matches.length = 0;
-    const done = scan(this.#m, s, this.#prev, final, matches);
+    const done = scan(this.#m, s, this.#prev, final, matches, from);
     if (done > 0) this.#prev = s.charCodeAt(done - 1);
-    if (done === s.length) {
-      this.#pending = '';
-      return matches.length === 0 ? s : splice(s, 0, done, matches, this.#reverse, identity);
-    }
-    this.#pending = s.slice(done);
+    this.#pending = done === s.length ? '' : s.slice(done);
+    if (matches.length === 0) return done === s.length ? s : s.slice(0, done);
+    this.#matches = [];
     return splice(s, 0, done, matches, this.#reverse, identity);
   }
 

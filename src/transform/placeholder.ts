@@ -6,6 +6,9 @@
  * three shapes must never be confusable with each other (see docs/pseudonymization.md).
  */
 
+// The shapes themselves live in util/placeholder-shapes (the restore stage writes masks too).
+export { hashText, maskText, placeholderType, pseudonymText } from '../util/placeholder-shapes.ts';
+
 /** Crockford base-32: no I, L, O, U, so a model cannot confuse 1/I/L or 0/O inside a tag. */
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
@@ -14,15 +17,6 @@ export const TAG_MIN_LENGTH = 6;
 
 /** Tags a pseudonym may never take, because another shape already uses the same text. */
 const RESERVED_TAGS: ReadonlySet<string> = new Set(['MASKED']);
-
-/**
- * Entity types come from policies (already UPPER_SNAKE) but the finding type is only a string,
- * so anything outside `[A-Z0-9_]` becomes `_`. The restore grammar depends on this alphabet.
- */
-export function placeholderType(type: string): string {
-  const up = type.toUpperCase().replace(/[^A-Z0-9_]/g, '_');
-  return /^[A-Z]/.test(up) ? up : `T${up}`;
-}
 
 /** Crockford base-32 of `bytes`, most significant bit first (so longer tags extend shorter ones). */
 export function base32(bytes: Uint8Array): string {
@@ -43,18 +37,6 @@ export function base32(bytes: Uint8Array): string {
 
 export function isReservedTag(tag: string): boolean {
   return RESERVED_TAGS.has(tag);
-}
-
-export function pseudonymText(type: string, tag: string): string {
-  return `<${placeholderType(type)}_${tag}>`;
-}
-
-export function maskText(type: string): string {
-  return `<${placeholderType(type)}_MASKED>`;
-}
-
-export function hashText(type: string, hex8: string): string {
-  return `<${placeholderType(type)}_h:${hex8}>`;
 }
 
 /** Lower-case hex of the first `n` bytes. */

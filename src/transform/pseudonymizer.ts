@@ -24,6 +24,10 @@ import {
   pseudonymText,
   TAG_MIN_LENGTH,
 } from './placeholder.ts';
+import { normalizeSpans } from '../util/spans.ts';
+
+// Re-exported: callers and tests reach it through the pseudonymizer.
+export { normalizeSpans };
 
 export interface PseudonymizerOptions {
   /** Server secret keying the HMAC. Use ≥ 32 random bytes; rotating it renames every placeholder. */
@@ -71,31 +75,6 @@ export async function createPseudonymizer(opts: PseudonymizerOptions): Promise<P
 /** Same, over an already-built digest; lets tests force tag collisions deterministically. */
 export function pseudonymizerFromDigest(digest: KeyedDigest, scope: string): Pseudonymizer {
   return { session: () => new Session(digest, scope) };
-}
-
-interface Span {
-  type: string;
-  start: number;
-  end: number;
-}
-
-/** Sorted, clamped, non-empty, non-overlapping spans; overlaps are merged into their union. */
-export function normalizeSpans(findings: readonly Finding[], length: number): Span[] {
-  const spans = findings
-    .map((f) => ({
-      type: f.type,
-      start: Math.max(0, Math.min(length, Math.trunc(f.start))),
-      end: Math.max(0, Math.min(length, Math.trunc(f.end))),
-    }))
-    .filter((s) => s.end > s.start)
-    .sort((a, b) => a.start - b.start || b.end - a.end);
-  const out: Span[] = [];
-  for (const s of spans) {
-    const last = out[out.length - 1];
-    if (last && s.start < last.end) last.end = Math.max(last.end, s.end);
-    else out.push({ ...s });
-  }
-  return out;
 }
 
 /** Hash keys are normalised (NFKC, trimmed, whitespace collapsed, lower-cased) so joins survive formatting. */
