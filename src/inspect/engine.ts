@@ -2,8 +2,10 @@
  * @module inspect/engine
  * Turns a policy's detection part (rules, dictionaries, custom patterns) into an `Inspector`: the
  * one function the pipeline calls on every text. It picks the detectors the policy switches on,
- * runs them behind a keyword prefilter, drops findings under each type's minimum score and
- * resolves overlaps so every character belongs to at most one finding.
+ * reads each text once for the cues they share (`cue-scan.ts`: every detector's keyword
+ * prefilter, the number clusters, the disguise hints), runs the detectors whose keywords occurred,
+ * drops findings under each type's minimum score and resolves overlaps so every character belongs
+ * to at most one finding.
  *
  * Overlap rule: among overlapping findings the higher score wins, then the longer span, then the
  * detector listed earlier (built-ins in registry order, then dictionaries, then custom patterns).
@@ -21,6 +23,7 @@ import { compileSafeRegex, checkSafeRegex } from './safe-regex/index.ts';
 import { viewsForMatching, type NormalizedView } from './normalize.ts';
 import { mayNeedNormalization } from './disguise-guard.ts';
 import { TextScan } from './text-scan.ts';
+import { compileCueScanner, type Cues } from './cue-scan.ts';
 
 export interface InspectorSpec {
   /** entity type -> minimum score; a detector runs iff one of its types is listed */
@@ -61,27 +64,6 @@ function patternDetector(p: InspectorSpec['patterns'][number]): Detector {
   };
 }
 
-interface Active { detector: Detector; order: number; keywords: KeywordTest | undefined }
-type KeywordTest = (text: string) => boolean;
-
-const escapeRegex = (k: string): string => k.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-
-/**
- * A detector's keyword prefilter as native regex scans that stop at the first hit, where
- * lower-casing the text and calling `includes` once per keyword cost a full pass per keyword.
- * ASCII keywords and the others (Hangul) get separate regexes: one alternation mixing both was
- * seven times slower than the two apart. Case-insensitive, as the lower-cased comparison was.
- */
-function keywordTest(keywords: readonly string[] | undefined): KeywordTest | undefined {
-  const ks = (keywords ?? []).filter((k) => k.length > 0).map((k) => k.toLowerCase());
-  if (ks.length === 0) return undefined;
-  const ascii = ks.filter((k) => /^[\x00-\x7f]*$/.test(k));
-  const other = ks.filter((k) => !/^[\x00-\x7f]*$/.test(k));
-  const a = ascii.length > 0 ? new RegExp(ascii.map(escapeRegex).join('|'), 'i') : null;
-  const o = other.length > 0 ? new RegExp(other.map(escapeRegex).join('|'), 'i') : null;
-  return (text) => (a !== null && a.test(text)) || (o !== null && o.test(text));
-}
-
 /**
  * Throws a plain Error naming the bad pattern/dictionary (never a value) if the spec is unusable.
  * @example
@@ -111,27 +93,31 @@ export function compileInspector(
     detectors.push(patternDetector(p));
   }
 
-  const active: Active[] = detectors.map((detector, order) => ({
-    detector,
-    order,
-    keywords: keywordTest(detector.keywords),
-  }));
+  // Every detector's keyword prefilter, the number clusters and the disguise hints, found for all
+  // of them in one pass per text. Dictionaries and custom patterns need none of it: an inspector
+  // made of those alone skips the pass.
+  const gated = detectors.map(hasKeywords);
+  const cueScanner = gated.some(Boolean) || detectors.some((d) => builtins.includes(d))
+    ? compileCueScanner(detectors.map((d) => d.keywords))
+    : undefined;
   const types = new Set<string>();
   for (const d of detectors) for (const t of d.types) if (minScore.has(t)) types.add(t);
 
   /** Runs every active detector on `text` (the original or a view of it) into `out`, in original offsets. */
-  function collect(text: string, view: NormalizedView | null, out: Ranked[]): void {
-    // One shared scan per text: the number detectors find their candidates in one pass together.
-    const ctx = { scan: new TextScan(text) };
-    for (const a of active) {
-      if (a.keywords && !a.keywords(text)) continue;
+  function collect(text: string, view: NormalizedView | null, out: Ranked[]): Cues | undefined {
+    const cues = cueScanner?.scan(text);
+    const ctx = { scan: new TextScan(text, cues) };
+    const hits = cues?.hits;
+    for (let order = 0; order < detectors.length; order++) {
+      const detector = detectors[order]!;
+      if (hits !== undefined && hits[order] === 0 && gated[order]) continue;
       let found: Finding[];
       try {
-        found = a.detector.detect(text, ctx);
+        found = detector.detect(text, ctx);
       } catch {
         // A detector bug must not leak the text via its message; the pipeline decides
         // fail-open/closed from this error, so name only the detector.
-        throw new Error(`detector '${a.detector.id}' failed`);
+        throw new Error(`detector '${detector.id}' failed`);
       }
       for (const f of found) {
         const min = minScore.get(f.type);
@@ -139,28 +125,36 @@ export function compileInspector(
         if (!(Number.isInteger(f.start) && Number.isInteger(f.end) && f.start >= 0 && f.end <= text.length && f.start < f.end)) continue;
         if (view) {
           const [start, end] = view.toOriginal(f.start, f.end);
-          out.push({ f: { ...f, start, end }, order: a.order });
-        } else out.push({ f, order: a.order });
+          out.push({ f: { ...f, start, end }, order });
+        } else out.push({ f, order });
       }
     }
+    return cues;
   }
 
   return {
     types,
     inspect(text: string): Finding[] {
-      if (text.length === 0 || active.length === 0) return [];
+      if (text.length === 0 || detectors.length === 0) return [];
       const candidates: Ranked[] = [];
-      collect(text, null, candidates);
+      const cues = collect(text, null, candidates);
       // Disguised values (zero-width, full-width, exotic spaces, wrapped numbers): detectors also
       // run on each normalized view, and its findings are mapped back to the original offsets.
       // `mayNeedNormalization` is a cheap superset check that spares ordinary text the precise one.
-      if (mayNeedNormalization(text)) for (const view of viewsForMatching(text)) collect(view.text, view, candidates);
+      if (mayNeedNormalization(text, cues)) {
+        for (const view of viewsForMatching(text, cues !== undefined && !cues.outside)) collect(view.text, view, candidates);
+      }
       return resolveOverlaps(candidates);
     },
   };
 }
 
 interface Ranked { f: Finding; order: number }
+
+/** A detector gated by keywords: at least one non-empty keyword (an empty list gates nothing). */
+function hasKeywords(d: Detector): boolean {
+  return d.keywords !== undefined && d.keywords.some((k) => k.length > 0);
+}
 
 /** Higher score, then longer span, then earlier detector, then earlier start. */
 function better(a: Ranked, b: Ranked): number {

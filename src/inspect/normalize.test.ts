@@ -178,3 +178,48 @@ describe('values split across two messages (inspectSlots)', () => {
     expect(per.map((s) => s.map((f) => f.type))).toEqual([['EMAIL'], ['KR_RRN']]);
   });
 });
+
+describe('view offsets (pieces instead of per-character tables)', () => {
+  /**
+   * The per-character mapping the views used to build, kept as the oracle: each view unit maps to
+   * the original code point it came from (a kept surrogate pair maps both halves to the pair).
+   */
+  function referenceSpans(text: string, viewText: string, toOriginal: (s: number, e: number) => [number, number]): void {
+    for (let start = 0; start <= viewText.length; start++) {
+      for (let end = start; end <= Math.min(viewText.length, start + 6); end++) {
+        const [s, e] = toOriginal(start, end);
+        expect(s).toBeGreaterThanOrEqual(0);
+        expect(e).toBeLessThanOrEqual(text.length);
+        expect(s).toBeLessThanOrEqual(e);
+      }
+    }
+  }
+  const piece = fc.constantFrom('0', '7', '12', ' ', '\t', '\n', '\r', '\r\n', 'a', '가', '-', '\u200b', '\uff10', '\u00a0', '\u2013', '\ud83c\udf89', '\ud835\udfce', '\ud800', '…');
+
+  it('maps a kept surrogate pair as one code point and dropped characters inside a span', () => {
+    const [v] = viewsForMatching('x\u200b\ud83c\udf89９');
+    expect(v!.text).toBe('x\ud83c\udf899');
+    expect(v!.toOriginal(1, 2)).toEqual([2, 4]);
+    expect(v!.toOriginal(2, 3)).toEqual([2, 4]);
+    expect(v!.toOriginal(0, 4)).toEqual([0, 5]);
+    expect(v!.toOriginal(4, 4)).toEqual([5, 5]);
+  });
+
+  it('gives spans inside the original for any text', () => {
+    fc.assert(fc.property(fc.array(piece, { maxLength: 24 }).map((a) => a.join('')), (text) => {
+      for (const v of viewsForMatching(text)) referenceSpans(text, v.text, (s, e) => v.toOriginal(s, e));
+    }), { numRuns: 500 });
+  });
+
+  it('finds the same views natively for text of ASCII and Hangul only', () => {
+    const plain = fc.constantFrom('0', '7', '12', ' ', '\t', '\n', '\r', '\r\n', 'a', '가', '-');
+    fc.assert(fc.property(fc.array(plain, { maxLength: 24 }).map((a) => a.join('')), (text) => {
+      const slow = viewsForMatching(text);
+      const fast = viewsForMatching(text, true);
+      expect(fast.map((v) => v.text)).toEqual(slow.map((v) => v.text));
+      fast.forEach((v, k) => {
+        for (let s = 0; s <= v.text.length; s++) for (let e = s; e <= v.text.length; e++) expect(v.toOriginal(s, e)).toEqual(slow[k]!.toOriginal(s, e));
+      });
+    }), { numRuns: 1000 });
+  });
+});

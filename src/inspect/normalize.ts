@@ -154,68 +154,145 @@ export function needsNormalization(text: string): boolean {
 /** How a digit-to-digit line break reads in a view. */
 type BreakReading = 'join' | 'space';
 
-function buildView(text: string, reading: BreakReading): NormalizedView {
-  const parts: string[] = [];
-  // For view index j: origStart[j] is where its source code point starts, origEnd[j] where it ends.
-  const origStart: number[] = [];
-  const origEnd: number[] = [];
-  const emit = (s: string, from: number, to: number) => {
-    parts.push(s);
-    for (let k = 0; k < s.length; k++) {
-      origStart.push(from);
-      origEnd.push(to);
-    }
-  };
+const isHigh = (c: number) => c >= 0xd800 && c <= 0xdbff;
+const isLow = (c: number) => c >= 0xdc00 && c <= 0xdfff;
+
+/** The changes a view makes, in text order: original `[from[k], to[k])` reads as `by[k]`. */
+interface Changes { from: number[]; to: number[]; by: string[] }
+
+/** Every change of the given reading, found by classifying each character. */
+function changesOf(text: string, reading: BreakReading): Changes {
+  const ch: Changes = { from: [], to: [], by: [] };
   let i = 0;
   while (i < text.length) {
     const c = text.charCodeAt(i);
     if ((c === 0x0a || c === 0x0d || c === 0x20 || c === 0x09) && prevIsDigit(text, i)) {
       const end = digitBreakEnd(text, i);
       if (end >= 0) {
-        if (reading === 'space') emit(' ', i, end);
+        ch.from.push(i); ch.to.push(end); ch.by.push(reading === 'space' ? ' ' : '');
         i = end;
         continue;
       }
     }
     if (c < 0x80) {
-      emit(text[i]!, i, i + 1);
       i++;
       continue;
     }
     const cp = text.codePointAt(i)!;
     const width = cp > 0xffff ? 2 : 1;
     const r = replacementFor(cp);
-    if (r === null) emit(text.slice(i, i + width), i, i + width);
-    else if (r !== '') emit(r, i, i + width);
+    if (r !== null) { ch.from.push(i); ch.to.push(i + width); ch.by.push(r); }
     i += width;
   }
+  return ch;
+}
+
+/**
+ * A digit-to-digit line break as `digitBreakEnd` reads it, for text made only of ASCII and Hangul
+ * syllables (no dropped format characters can sit in it): spaces, tabs and carriage returns that
+ * end a line before the line feed, spaces and tabs after it (a carriage return after it would
+ * start a second line break).
+ */
+const PLAIN_BREAK = /(?<=\d)(?:[ \t]|\r(?=\n))*\n[ \t]*(?=\d)/g;
+
+/** The changes in text of ASCII and Hangul only: its digit-to-digit line breaks, found natively. */
+function plainChangesOf(text: string, reading: BreakReading): Changes {
+  const ch: Changes = { from: [], to: [], by: [] };
+  for (const m of text.matchAll(PLAIN_BREAK)) {
+    ch.from.push(m.index); ch.to.push(m.index + m[0].length); ch.by.push(reading === 'space' ? ' ' : '');
+  }
+  return ch;
+}
+
+/**
+ * Assembles one view in pieces: runs of unchanged text are copied with one `slice` (view and
+ * original offsets then differ by a constant) and only the changes are recorded, so `toOriginal`
+ * is a binary search over the pieces. (Building per-character offset tables made a 1 MB text with
+ * one wrapped number cost ten times its inspection.)
+ */
+function assemble(text: string, ch: Changes): NormalizedView {
+  const parts: string[] = [];
+  // Piece k: view [vStart[k], vStart[k + 1]) comes from original [oStart[k], oEnd[k]); a copied
+  // piece maps one to one, a changed one maps each of its view units to the whole source span.
+  const vStart: number[] = [];
+  const oStart: number[] = [];
+  const oEnd: number[] = [];
+  const copied: boolean[] = [];
+  let viewLength = 0;
+  const piece = (s: string, from: number, to: number, copy: boolean) => {
+    parts.push(s);
+    vStart.push(viewLength);
+    oStart.push(from);
+    oEnd.push(to);
+    copied.push(copy);
+    viewLength += s.length;
+  };
+  let runStart = 0;
+  for (let k = 0; k < ch.from.length; k++) {
+    const from = ch.from[k]!;
+    if (from > runStart) piece(text.slice(runStart, from), runStart, from, true);
+    if (ch.by[k] !== '') piece(ch.by[k]!, from, ch.to[k]!, false);
+    runStart = ch.to[k]!;
+  }
+  if (text.length > runStart) piece(text.slice(runStart), runStart, text.length, true);
   const view = parts.join('');
+
+
+  /** Index of the piece holding view index `j` (0 <= j < view length). */
+  const pieceOf = (j: number): number => {
+    let lo = 0;
+    let hi = vStart.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (vStart[mid]! <= j) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  };
+  // A kept surrogate pair maps as one code point: both halves to the whole pair.
+  const startOf = (j: number): number => {
+    const k = pieceOf(j);
+    if (!copied[k]) return oStart[k]!;
+    const p = oStart[k]! + j - vStart[k]!;
+    return p > oStart[k]! && isLow(text.charCodeAt(p)) && isHigh(text.charCodeAt(p - 1)) ? p - 1 : p;
+  };
+  const endOf = (j: number): number => {
+    const k = pieceOf(j);
+    if (!copied[k]) return oEnd[k]!;
+    const p = oStart[k]! + j - vStart[k]!;
+    return p + 1 < oEnd[k]! && isHigh(text.charCodeAt(p)) && isLow(text.charCodeAt(p + 1)) ? p + 2 : p + 1;
+  };
   return {
     text: view,
     toOriginal(start, end) {
       if (end <= start) {
-        const at = start < origStart.length ? origStart[start]! : text.length;
+        const at = start < view.length ? startOf(start) : text.length;
         return [at, at];
       }
-      return [origStart[start]!, origEnd[end - 1]!];
+      return [startOf(start), endOf(end - 1)];
     },
   };
 }
 
 /**
  * The views of `text` that differ from it: none for ordinary text, one when only characters are
- * mapped, two when a line break sits between digits (joined and read as a space).
+ * mapped, two when a line break sits between digits (joined and read as a space). Pass
+ * `asciiOrHangulOnly` only when `text` holds nothing but ASCII and Hangul syllables.
  * @example
  * const [v] = viewsForMatching('a\u200b@ｅxample.com');
  * v.text;                 // 'a@example.com'
  * v.toOriginal(0, 13);    // [0, 14]
  */
-export function viewsForMatching(text: string): NormalizedView[] {
-  if (!needsNormalization(text)) return [];
+export function viewsForMatching(text: string, asciiOrHangulOnly = false): NormalizedView[] {
+  // Text of ASCII and Hangul syllables only (the engine's cue scan knows) can differ from its
+  // views only at digit-to-digit line breaks, which one native scan finds.
+  const plain = asciiOrHangulOnly;
+  if (plain ? !PLAIN_BREAK.test(text) : !needsNormalization(text)) return [];
+  PLAIN_BREAK.lastIndex = 0;
   const out: NormalizedView[] = [];
   const seen = new Set<string>([text]);
   for (const reading of ['join', 'space'] as const) {
-    const v = buildView(text, reading);
+    const v = assemble(text, plain ? plainChangesOf(text, reading) : changesOf(text, reading));
     if (!seen.has(v.text)) {
       seen.add(v.text);
       out.push(v);

@@ -18,6 +18,7 @@
  * only token starts, in order and past each accepted match, yields the same findings.
  */
 import type { DetectContext } from './types.ts';
+import type { Cues } from './cue-scan.ts';
 
 /**
  * Four digits, each followed by at most four separator characters: the smallest piece of any
@@ -63,21 +64,29 @@ function isWordCode(c: number): boolean {
   return isDigitCode(c) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
 }
 
-function findClusters(text: string): NumberCluster[] {
-  const out: NumberCluster[] = [];
-  const re = new RegExp(CLUSTER);
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(text)) !== null) {
-    let start = m.index;
-    const before = start > 0 ? text.charCodeAt(start - 1) : 0;
-    // A match may open with `+` (country code) or `(` (area code) just before the first digit.
-    if (before === 43 || before === 40) start--;
-    let end = m.index + m[0].length;
-    while (end < text.length) {
-      const c = text.charCodeAt(end);
-      if (!isDigitCode(c) && !isSeparator(c)) break;
-      end++;
-    }
+/**
+ * One cluster. The per-start tables are built on first use: most clusters in logs and code
+ * (`2024-03-12`, `31.118`) hold too few digits or dots for any detector to look at their starts,
+ * and building the tables for every one of them cost more than the scan that found them.
+ */
+class Cluster implements NumberCluster {
+  private detail: { starts: number[]; tailDigits: number[]; tailDots: number[]; firstGroup: number[] } | undefined;
+
+  constructor(
+    private readonly text: string,
+    readonly start: number,
+    readonly end: number,
+    readonly digits: number,
+    readonly dots: number,
+  ) {}
+
+  get starts(): readonly number[] { return (this.detail ??= this.build()).starts; }
+  get tailDigits(): readonly number[] { return (this.detail ??= this.build()).tailDigits; }
+  get tailDots(): readonly number[] { return (this.detail ??= this.build()).tailDots; }
+  get firstGroup(): readonly number[] { return (this.detail ??= this.build()).firstGroup; }
+
+  private build(): NonNullable<Cluster['detail']> {
+    const { text, start, end } = this;
     let digits = 0;
     let dots = 0;
     const starts: number[] = [];
@@ -115,19 +124,62 @@ function findClusters(text: string): NumberCluster[] {
       tailDigits[k] = digits - tailDigits[k]!;
       tailDots[k] = dots - tailDots[k]!;
     }
-    out.push({ start, end, digits, dots, starts, tailDigits, tailDots, firstGroup });
+    return { starts, tailDigits, tailDots, firstGroup };
+  }
+}
+
+function fromCues(text: string, flat: readonly number[]): NumberCluster[] {
+  const out: NumberCluster[] = [];
+  for (let i = 0; i < flat.length; i += 4) out.push(new Cluster(text, flat[i]!, flat[i + 1]!, flat[i + 2]!, flat[i + 3]!));
+  return out;
+}
+
+/** The clusters by regex, for a text without cues (the cue scan finds the same ones in its pass). */
+export function findClusters(text: string): NumberCluster[] {
+  const out: NumberCluster[] = [];
+  const re = new RegExp(CLUSTER);
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(text)) !== null) {
+    let start = m.index;
+    const before = start > 0 ? text.charCodeAt(start - 1) : 0;
+    // A match may open with `+` (country code) or `(` (area code) just before the first digit.
+    if (before === 43 || before === 40) start--;
+    let end = m.index + m[0].length;
+    let digits = 0;
+    let dots = 0;
+    for (let i = m.index; i < end; i++) {
+      const c = text.charCodeAt(i);
+      if (isDigitCode(c)) digits++;
+      else if (c === 46) dots++;
+    }
+    while (end < text.length) {
+      const c = text.charCodeAt(end);
+      if (isDigitCode(c)) digits++;
+      else if (c === 46) dots++;
+      else if (!isSeparator(c)) break;
+      end++;
+    }
+    out.push(new Cluster(text, start, end, digits, dots));
     re.lastIndex = end;
   }
   return out;
 }
 
-/** Per-text shared analysis; every getter computes on first use and caches. */
+/** Digits right after an ASCII letter, for a text the engine's cue scan did not read. */
+const LETTER_DIGIT = /(?<=[A-Za-z])\d/g;
+
+/**
+ * Per-text shared analysis; every getter computes on first use and caches. The engine passes the
+ * cues its one pass over the text found (`cue-scan.ts`), so the clusters cost nothing more; built
+ * without them (a detector called on its own), the same answers come from regex scans.
+ */
 export class TextScan {
   private lowerText: string | undefined;
   private clusters: NumberCluster[] | undefined;
+  private joints: readonly number[] | undefined;
   private readonly memo = new Map<string, unknown>();
 
-  constructor(readonly text: string) {}
+  constructor(readonly text: string, private readonly cues?: Cues) {}
 
   /** `text.toLowerCase()`, computed once. Used for context words, never for offsets. */
   get lower(): string {
@@ -137,8 +189,21 @@ export class TextScan {
 
   /** Number clusters in text order. */
   numberClusters(): readonly NumberCluster[] {
-    this.clusters ??= findClusters(this.text);
+    this.clusters ??= this.cues ? fromCues(this.text, this.cues.clusters) : findClusters(this.text);
     return this.clusters;
+  }
+
+  /** Positions of digits right after an ASCII letter (`GB|82…`, `M|123…`), in text order. */
+  letterDigits(): readonly number[] {
+    if (this.joints === undefined) {
+      if (this.cues) this.joints = this.cues.letterDigits;
+      else {
+        const out: number[] = [];
+        for (const m of this.text.matchAll(LETTER_DIGIT)) out.push(m.index);
+        this.joints = out;
+      }
+    }
+    return this.joints;
   }
 
   /** A value computed once per text under `key` (callers pick keys unique to their module). */

@@ -5,9 +5,10 @@
  * match the country's registered length and the ISO 7064 MOD 97-10 check must pass; anything
  * else is dropped, so a passing IBAN scores 1.0.
  */
-import type { Detector, Finding } from '../../types.ts';
+import type { DetectContext, Detector, Finding } from '../../types.ts';
+import { scanOf } from '../../text-scan.ts';
 import { ibanMod97Valid } from './checksums.ts';
-import { codeAt, finding, isWordChar, scanAll } from './scan.ts';
+import { codeAt, finding, isAsciiLetter, isWordChar } from './scan.ts';
 
 const ID = 'iban';
 const TYPE = 'IBAN';
@@ -25,41 +26,65 @@ const LENGTHS: Readonly<Record<string, number>> = {
 };
 
 /** Country, check digits, then up to 30 BBAN characters with optional single spaces. */
-const CANDIDATE = /[A-Za-z]{2}\d{2}(?:[ ]?[A-Za-z0-9]){11,30}/g;
+const CANDIDATE = /[A-Za-z]{2}\d{2}(?:[ ]?[A-Za-z0-9]){11,30}/y;
+
+/**
+ * Where a match can begin, in text order: two letters before a digit that follows a letter. The
+ * check digits always are such a digit, and the shared scan lists those (`letterDigits`), so no
+ * regex has to be tried at every letter pair of the text.
+ */
+function candidateStarts(text: string, ctx: DetectContext | undefined): number[] {
+  const out: number[] = [];
+  for (const d of scanOf(text, ctx).letterDigits()) {
+    if (d >= 2 && isAsciiLetter(text.charCodeAt(d - 2))) out.push(d - 2);
+  }
+  return out;
+}
+
+/** Judges the candidate `m` at `start`; returns where the scan goes on (past an accepted IBAN). */
+function visit(text: string, m: RegExpExecArray, start: number, out: Finding[]): number {
+  if (isWordChar(codeAt(text, start - 1))) return start + 1;
+  const raw = m[0];
+  const want = LENGTHS[raw.slice(0, 2).toUpperCase()];
+  if (want === undefined) return start + 1;
+  // Take exactly the country's length in characters, allowing spaces between them.
+  let count = 0;
+  let i = 0;
+  while (i < raw.length && count < want) {
+    if (raw[i] !== ' ') count++;
+    i++;
+  }
+  if (count < want) return start + 1;
+  const end = start + i;
+  if (isWordChar(codeAt(text, end))) return start + 1;
+  const span = raw.slice(0, i);
+  if (span.includes(' ')) {
+    const groups = span.split(' ');
+    for (let g = 0; g < groups.length - 1; g++) if (groups[g]!.length !== 4) return start + 1;
+  }
+  const compact = span.replace(/ /g, '');
+  // One case throughout: "Gb82West…" is prose-like, not a printed IBAN.
+  if (compact !== compact.toUpperCase() && compact !== compact.toLowerCase()) return start + 1;
+  if (!ibanMod97Valid(compact)) return start + 1;
+  out.push(finding(TYPE, start, end, 1.0, ID));
+  return end;
+}
 
 export const ibanDetector: Detector = {
   id: ID,
   types: [TYPE],
-  detect(text: string): Finding[] {
+  detect(text: string, ctx?: DetectContext): Finding[] {
     const out: Finding[] = [];
-    scanAll(CANDIDATE, text, (m) => {
-      const start = m.index;
-      if (isWordChar(codeAt(text, start - 1))) return start + 1;
-      const raw = m[0];
-      const want = LENGTHS[raw.slice(0, 2).toUpperCase()];
-      if (want === undefined) return start + 1;
-      // Take exactly the country's length in characters, allowing spaces between them.
-      let count = 0;
-      let i = 0;
-      while (i < raw.length && count < want) {
-        if (raw[i] !== ' ') count++;
-        i++;
-      }
-      if (count < want) return start + 1;
-      const end = start + i;
-      if (isWordChar(codeAt(text, end))) return start + 1;
-      const span = raw.slice(0, i);
-      if (span.includes(' ')) {
-        const groups = span.split(' ');
-        for (let g = 0; g < groups.length - 1; g++) if (groups[g]!.length !== 4) return start + 1;
-      }
-      const compact = span.replace(/ /g, '');
-      // One case throughout: "Gb82West…" is prose-like, not a printed IBAN.
-      if (compact !== compact.toUpperCase() && compact !== compact.toLowerCase()) return start + 1;
-      if (!ibanMod97Valid(compact)) return start + 1;
-      out.push(finding(TYPE, start, end, 1.0, ID));
-      return end;
-    });
+    // As a left-to-right scan: a rejected candidate lets the next start one character later, an
+    // accepted one skips the candidates inside it.
+    let floor = 0;
+    for (const start of candidateStarts(text, ctx)) {
+      if (start < floor) continue;
+      CANDIDATE.lastIndex = start;
+      const m = CANDIDATE.exec(text);
+      if (m === null) continue;
+      floor = visit(text, m, start, out);
+    }
     return out;
   },
 };

@@ -39,7 +39,7 @@ export const krBankAccountDetector: Detector = {
     const out: Finding[] = [];
     // No keyword prefilter: each ten-digit candidate is checked for its own bank or account word
     // (below), cheaper than finding every occurrence of forty words first.
-    const visit = (m: RegExpExecArray): number => {
+    scanNumbers(CANDIDATE, text, ctx, { digits: 10, firstGroup: (n) => n >= 2 && n <= 14 }, (m: RegExpExecArray): number => {
       const start = m.index;
       const end = start + m[0].length;
       if (gluedToNeighbour(text, start, end)) return start + 1;
@@ -59,8 +59,7 @@ export const krBankAccountDetector: Detector = {
       if (score === 0) return start + 1;
       out.push(finding(TYPE, start, end, score, ID));
       return end;
-    };
-    scanNumbers(CANDIDATE, text, ctx, { digits: 10, firstGroup: (n) => n >= 2 && n <= 14 }, visit);
+    });
     return out;
   },
 };

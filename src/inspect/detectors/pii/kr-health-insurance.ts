@@ -27,7 +27,7 @@ export const krHealthInsuranceDetector: Detector = {
     const out: Finding[] = [];
     // Every ten-digit candidate is checked for its own label (`hasOwnContext` below); looking the
     // words up around each candidate costs less than finding every occurrence of them first.
-    const visit = (m: RegExpExecArray): number => {
+    scanNumbers(CANDIDATE, text, ctx, { digits: 10, firstGroup: (n) => n <= 11 }, (m: RegExpExecArray): number => {
       const start = m.index;
       const end = start + m[0].length;
       if (gluedToNeighbour(text, start, end)) return start + 1;
@@ -38,8 +38,7 @@ export const krHealthInsuranceDetector: Detector = {
       if (!hasOwnContext(text, start, CONTEXT, 24)) return start + 1;
       out.push(finding(TYPE, start, end, 0.75, ID));
       return end;
-    };
-    scanNumbers(CANDIDATE, text, ctx, { digits: 10, firstGroup: (n) => n <= 11 }, visit);
+    });
     return out;
   },
 };

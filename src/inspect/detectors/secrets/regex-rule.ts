@@ -12,7 +12,7 @@ import type { Detector, Finding } from '../../types.ts';
 import { isPlaceholder } from './placeholder.ts';
 
 export interface RuleMatch {
-  /** The regex match (created with the `d` flag, so group indices are available). */
+  /** The regex match. Its group indices are not computed (most matches are judged and dropped). */
   readonly match: RegExpExecArray;
   readonly text: string;
 }
@@ -35,6 +35,12 @@ export function regexRule(spec: RegexRuleSpec): Detector {
     throw new Error(`rule ${spec.id}: pattern needs the g and d flags`);
   }
   const group = spec.group ?? 0;
+  // Scanning with the `d` flag builds index arrays for every match, and most matches are judged
+  // and dropped (`token_type: "Bearer"`, placeholders, low entropy). So the scan runs without it,
+  // and only an accepted match with a group is read again, anchored at its start, with indices:
+  // the same pattern from the same position matches the same way.
+  const scanFlags = spec.pattern.flags.replace('d', '');
+  const anchored = new RegExp(spec.pattern.source, spec.pattern.flags.replace('g', '') + 'y');
   return {
     id: spec.id,
     types: [spec.type],
@@ -42,14 +48,19 @@ export function regexRule(spec: RegexRuleSpec): Detector {
     detect(text: string): Finding[] {
       const out: Finding[] = [];
       // A private copy keeps lastIndex state local, so concurrent calls cannot interfere.
-      const re = new RegExp(spec.pattern);
+      const re = new RegExp(spec.pattern.source, scanFlags);
       try {
         for (let m = re.exec(text); m !== null; m = re.exec(text)) {
           if (m[0].length === 0) re.lastIndex++;
-          const span = m.indices?.[group];
-          if (!span) continue;
+          if (m[group] === undefined) continue;
           const score = spec.score({ match: m, text });
           if (score === null) continue;
+          let span: readonly [number, number] | undefined = [m.index, m.index + m[0].length];
+          if (group !== 0) {
+            anchored.lastIndex = m.index;
+            span = anchored.exec(text)?.indices?.[group];
+            if (!span) continue;
+          }
           out.push({ type: spec.type, start: span[0], end: span[1], score, detector: spec.id });
         }
       } catch {

@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { compileCueScanner } from './cue-scan.ts';
+import { findClusters } from './text-scan.ts';
+import { BUILTIN_DETECTORS } from './registry.ts';
+
+const escape = (k: string): string => k.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+
+/** What the engine did before the one-pass scan: a case-insensitive regex test per keyword list. */
+function regexHits(lists: readonly (readonly string[] | undefined)[], text: string): number[] {
+  return lists.map((ks) => {
+    const words = (ks ?? []).filter((k) => k.length > 0);
+    return words.length > 0 && new RegExp(words.map((k) => escape(k.toLowerCase())).join('|'), 'i').test(text) ? 1 : 0;
+  });
+}
+
+const flatClusters = (text: string): number[] => findClusters(text).flatMap((c) => [c.start, c.end, c.digits, c.dots]);
+
+/** Text made of the pieces every cue cares about, so random strings hit the edge cases often. */
+const cueText = fc
+  .array(
+    fc.constantFrom(
+      '0', '1', '9', '12', '4111', ' ', '  ', '     ', '.', '-', '+', '(', ')', '\u2013', '\n', '\r', '\t',
+      'a', 'Z', 'M', 'GB', '_', ':', '@', '가', '비밀번호', '\u00a0', '\uff10', '\u200b', '\ud83c\udf89',
+      'sk-', 'SK-', 'Key', 'token', 'AKIA', 'pass', 'é', 'É', '-----BEGIN',
+    ),
+    { maxLength: 40 },
+  )
+  .map((a) => a.join(''));
+
+describe('compileCueScanner', () => {
+  const lists = [...BUILTIN_DETECTORS.map((d) => d.keywords), ['é'], undefined, []];
+  const scanner = compileCueScanner(lists);
+
+  it('answers every keyword prefilter as the per-detector regexes did', () => {
+    fc.assert(fc.property(cueText, (text) => {
+      expect([...scanner.scan(text).hits]).toEqual(regexHits(lists, text));
+    }), { numRuns: 3000 });
+  });
+
+  it('finds the same number clusters as the regex scan of text-scan.ts', () => {
+    fc.assert(fc.property(cueText, (text) => {
+      expect(scanner.scan(text).clusters).toEqual(flatClusters(text));
+    }), { numRuns: 3000 });
+    for (const text of ['tel +82 (0)10-1234-5678.', '1  2     3456', '1.2.3.4', '12 34M1234', '4111 1111\n1111 1111', '9999']) {
+      expect(scanner.scan(text).clusters).toEqual(flatClusters(text));
+    }
+  });
+
+  it('notes wrapped numbers, units outside ASCII and Hangul, and digits after letters', () => {
+    fc.assert(fc.property(cueText, (text) => {
+      const cues = scanner.scan(text);
+      expect(cues.wrapped).toBe(/\d[ \t\r]*\n[ \t\r]*\d/.test(text));
+      expect(cues.outside).toBe(/[^\x00-\x7f\uac00-\ud7a3]/.test(text));
+      expect(cues.letterDigits).toEqual([...text.matchAll(/(?<=[A-Za-z])\d/g)].map((m) => m.index));
+    }), { numRuns: 3000 });
+  });
+
+  it('works without any keyword, and folds case like a non-Unicode /i regex', () => {
+    const none = compileCueScanner([undefined, []]);
+    expect([...none.scan('sk-123 4567').hits]).toEqual([0, 0]);
+    expect(none.scan('sk-123 4567').clusters).toEqual(flatClusters('sk-123 4567'));
+    const s = compileCueScanner([['key'], ['é']]);
+    // The Kelvin sign upper-cases to itself, so `/key/i` does not match it; `É` does match `é`.
+    expect([...s.scan('\u212aEY É').hits]).toEqual([0, 1]);
+    expect([...s.scan('KEY').hits]).toEqual([1, 0]);
+  });
+});
