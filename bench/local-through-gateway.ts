@@ -5,7 +5,9 @@
  * process, same model, same settings (1 thread, greedy, plain wrapper, same prompt and token
  * budget). Runs alternate so machine drift hits both alike; the figure is the median ratio.
  *
- * Run: npx tsx bench/local-through-gateway.ts [runs] [maxTokens] [--write]
+ * Run: npx tsx bench/local-through-gateway.ts [runs] [maxTokens] [--write] [--cpu-prof=DIR]
+ * `--cpu-prof=DIR` writes a V8 CPU profile of the gateway process into DIR (for finding where
+ * the per-token time goes; summarize it with `npx tsx bench/lib/cpu-profile-summary.ts FILE`).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
@@ -15,7 +17,7 @@ import { getLlama, LlamaChat, LlamaLogLevel } from 'node-llama-cpp';
 import { PlainChatWrapper, toChatHistory } from '../src/providers/local-llama.node.ts';
 import { findTestModel } from '../test/support/model.ts';
 import { replaceSection } from './lib/doc.ts';
-import { loadText } from './lib/proc-stats.ts';
+import { cpuMs, loadText } from './lib/proc-stats.ts';
 import { startProcess, stopAll } from './lib/procs.ts';
 
 const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
@@ -24,6 +26,7 @@ const maxTokens = Number(args[1] ?? 256);
 const modelPath = process.env.VEIL_LOCAL_MODEL ?? findTestModel();
 if (!modelPath) throw new Error('no model: set VEIL_LOCAL_MODEL or place stories260K.gguf in ../shared/models');
 const PROMPT = 'Once upon a time';
+const profDir = process.argv.find((a) => a.startsWith('--cpu-prof='))?.slice('--cpu-prof='.length);
 
 const llama = await getLlama({ gpu: false, build: 'never', logLevel: LlamaLogLevel.error, maxThreads: 1 });
 const model = await llama.loadModel({ modelPath, gpuLayers: 0 });
@@ -34,18 +37,28 @@ const context = await model.createContext(GATEWAY_LOCAL);
 const sequence = context.getSequence();
 const chat = new LlamaChat({ contextSequence: sequence, chatWrapper: new PlainChatWrapper() });
 
+// CPU time per token survives a shared machine better than tokens/s: other processes stretch
+// wall-clock time, not the CPU each side spends. Summed over the measured runs.
+const cpu = { direct: { ms: 0, mainMs: 0, tokens: 0 }, gateway: { ms: 0, mainMs: 0, tokens: 0 } };
+
 async function direct(): Promise<number> {
   let tokens = 0;
+  const c0 = process.cpuUsage();
+  const m0 = cpuMs(process.pid, process.pid) ?? 0;
   const t0 = performance.now();
   await chat.generateResponse(toChatHistory([{ role: 'user', content: PROMPT }]), { maxTokens, onToken: (t) => (tokens += t.length) });
   const s = (performance.now() - t0) / 1000;
+  const c = process.cpuUsage(c0);
+  cpu.direct.ms += (c.user + c.system) / 1000;
+  cpu.direct.mainMs += (cpuMs(process.pid, process.pid) ?? 0) - m0;
+  cpu.direct.tokens += tokens;
   await sequence.clearHistory();
   return tokens / s;
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'veil-bench-local-'));
 try {
-  const gw = await startProcess(['bin/veil.mjs', 'start'], /listening on (http:\/\/\S+)/, {
+  const gw = await startProcess([...(profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []), 'bin/veil.mjs', 'start'], /listening on (http:\/\/\S+)/, {
     PORT: '0',
     VEIL_DB: join(dir, 'veil.db'),
     VEIL_LOCAL_MODEL: modelPath,
@@ -74,17 +87,27 @@ try {
     });
   }
 
+  // The gateway's main (JavaScript) thread is the task whose id is the process id; the model
+  // decodes on a thread of its own.
+  const gwPid = gw.child.pid!;
   async function viaGateway(): Promise<number> {
+    const c0 = cpuMs(gwPid) ?? 0;
+    const m0 = cpuMs(gwPid, gwPid) ?? 0;
     const t0 = performance.now();
     const { status, text } = await post();
     const s = (performance.now() - t0) / 1000;
     const usage = text.split('\n\n').filter((e) => e.includes('"usage"')).map((e) => JSON.parse(e.slice(6)).usage).pop();
     if (!usage) throw new Error(`no usage in stream (status ${status})`);
+    cpu.gateway.ms += (cpuMs(gwPid) ?? 0) - c0;
+    cpu.gateway.mainMs += (cpuMs(gwPid, gwPid) ?? 0) - m0;
+    cpu.gateway.tokens += usage.completion_tokens;
     return usage.completion_tokens / s;
   }
 
   await direct();
   await viaGateway();
+  cpu.direct = { ms: 0, mainMs: 0, tokens: 0 };
+  cpu.gateway = { ms: 0, mainMs: 0, tokens: 0 };
   const loadBefore = loadText();
   const ratios: number[] = [];
   const d: number[] = [];
@@ -96,6 +119,7 @@ try {
     ratios.push(a! / b!);
   }
   const loadAfter = loadText();
+  const perToken = (ms: number, tokens: number) => ((ms * 1000) / Math.max(1, tokens)).toFixed(0);
   const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
   const table = [
     `Streaming chat request through the gateway (separate process: HTTP, auth, inspection, audit, SSE) vs node-llama-cpp called directly; \`${modelPath.split('/').pop()}\`, prompt "${PROMPT}", greedy, ${maxTokens} tokens, both sides with the gateway's local defaults (1 thread, context 2048, 2 sequences), ${runs} alternating runs. Gateway time includes the HTTP round trip; the client reads the stream with node:http. Load average (1 / 5 / 15 min) ${loadBefore} before, ${loadAfter} after.`,
@@ -106,6 +130,8 @@ try {
     `| through the Veil gateway | ${median(g).toFixed(0)} |`,
     '',
     `Median per-pair ratio gateway / direct: **${median(ratios).toFixed(3)}** (target ≥ 0.95).`,
+    '',
+    `CPU per token (all runs, /proc, 10 ms ticks): direct ${perToken(cpu.direct.ms, cpu.direct.tokens)} µs (bench process), of which its JavaScript thread ${perToken(cpu.direct.mainMs, cpu.direct.tokens)} µs; gateway process ${perToken(cpu.gateway.ms, cpu.gateway.tokens)} µs, of which its JavaScript thread ${perToken(cpu.gateway.mainMs, cpu.gateway.tokens)} µs. On a loaded machine the ratio follows the CPU each side needs per token; with a core to spare it follows the model's critical path, from which the gateway's per-event work is kept off (see "Local model").`,
   ].join('\n');
   console.log(table);
   if (process.argv.includes('--write')) replaceSection('Local model through the gateway', `Reproduce: \`npx tsx bench/local-through-gateway.ts ${runs} ${maxTokens} --write\`\n\n${table}\n`);

@@ -3,24 +3,28 @@
  * Tokens per second of node-llama-cpp called directly against the same generation through
  * `createLocalModel().generate` (queue, streaming channel, sequence reset), in one process, with
  * the same binding, model, settings and prompt, runs interleaved so machine drift hits both alike.
- * Writes the table into `docs/benchmarks.md` under "## Local model" (only that section).
+ * A third path reads the same stream while spending `busyUs` of CPU per read, as the gateway does
+ * per event (serialize, write to the socket): the channel wakes its reader off the generation's
+ * critical path, so with a core to spare that work overlaps the next decode instead of adding to
+ * it; on a loaded machine it still costs its share of the CPU.
+ * With `--write`, puts the table into `docs/benchmarks.md` under "## Local model" (only that section).
  *
- * Run: npx tsx bench/local-tokens.ts [model.gguf] [runs] [maxTokens]
+ * Run: npx tsx bench/local-tokens.ts [model.gguf] [runs] [maxTokens] [busyUs] [--write]
  */
 
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { getLlama, LlamaChat, LlamaLogLevel } from 'node-llama-cpp';
 import { createLocalModel, PlainChatWrapper, toChatHistory } from '../src/providers/local-llama.node.ts';
 import type { ChatMessage } from '../src/providers/types.ts';
 import { findTestModel } from '../test/support/model.ts';
+import { replaceSection } from './lib/doc.ts';
 
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const modelPath = process.argv[2] ?? process.env.VEIL_LOCAL_MODEL ?? findTestModel();
-const runs = Number(process.argv[3] ?? 20);
-const maxTokens = Number(process.argv[4] ?? 256);
+const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const modelPath = args[0] ?? process.env.VEIL_LOCAL_MODEL ?? findTestModel();
+const runs = Number(args[1] ?? 20);
+const maxTokens = Number(args[2] ?? 256);
+const busyUs = Number(args[3] ?? 150);
 const PROMPT = 'Once upon a time';
 const messages: ChatMessage[] = [{ role: 'user', content: PROMPT }];
 
@@ -60,11 +64,13 @@ async function direct(): Promise<Run> {
 // Through Veil: same binding, one sequence, everything the gateway path does inside the provider.
 const local = await createLocalModel({ modelPath, llama, chatWrapper: 'plain', sequences: 1, threads: 1 });
 
-async function veil(): Promise<Run> {
+async function veil(workUs = 0): Promise<Run> {
   const t0 = performance.now();
   const gen = await local.generate({ messages, maxTokens }, new AbortController().signal);
   for await (const _ of gen.chunks) {
-    // drain, as the HTTP layer would
+    // What the gateway spends per event, as busy CPU time on the event loop.
+    const until = performance.now() + workUs / 1000;
+    while (performance.now() < until);
   }
   const { usage } = await gen.done;
   return { tokens: usage.completionTokens, ms: performance.now() - t0 };
@@ -74,16 +80,12 @@ await direct();
 await veil();
 const directRuns: Run[] = [];
 const veilRuns: Run[] = [];
+const busyRuns: Run[] = [];
 const loadBefore = loadavg()[0] ?? 0;
 for (let i = 0; i < runs; i++) {
-  // Alternate which path goes first so neither always runs right after the other's cleanup.
-  if (i % 2 === 0) {
-    directRuns.push(await direct());
-    veilRuns.push(await veil());
-  } else {
-    veilRuns.push(await veil());
-    directRuns.push(await direct());
-  }
+  // Rotate which path goes first so none always runs right after another's cleanup.
+  const paths = [async () => directRuns.push(await direct()), async () => veilRuns.push(await veil()), async () => busyRuns.push(await veil(busyUs))];
+  for (let k = 0; k < paths.length; k++) await paths[(i + k) % paths.length]!();
 }
 const loadAfter = loadavg()[0] ?? 0;
 
@@ -106,45 +108,31 @@ const ratio = rate(veilRuns) / rate(directRuns);
 // from other processes better than the totals do.
 const tps = (r: Run) => r.tokens / (r.ms / 1000);
 const pairedRatio = median(veilRuns.map((v, i) => tps(v) / tps(directRuns[i] as Run)));
+const busyRatio = median(busyRuns.map((v, i) => tps(v) / tps(directRuns[i] as Run)));
 
 const modelName = modelPath.split(/[\\/]/).pop() ?? modelPath;
 const section = [
-  '## Local model',
-  '',
-  `Tokens per second generating from \`${modelName}\` (prompt "${PROMPT}", greedy, up to ${maxTokens} tokens, threads 1, one sequence, \`plain\` wrapper), node-llama-cpp ${'3.21.1'} called directly vs through \`createLocalModel().generate\` (queue + streaming + sequence reset). Same process and binding, runs interleaved (alternating which goes first) after one warm-up each. Measured ${new Date().toISOString().slice(0, 10)} on ${cpus().length} CPU cores, Node ${process.versions.node}, 1-minute load average ${loadBefore.toFixed(1)} before and ${loadAfter.toFixed(1)} after (other processes on the machine make single runs noisy; the paired ratio is the figure to trust).`,
+  `Tokens per second generating from \`${modelName}\` (prompt "${PROMPT}", greedy, up to ${maxTokens} tokens, threads 1, one sequence, \`plain\` wrapper), node-llama-cpp ${'3.21.1'} called directly vs through \`createLocalModel().generate\` (queue + streaming + sequence reset), and through it again with a reader that spends ${busyUs} µs of CPU per read (what the gateway spends per streamed event). Same process and binding, runs interleaved (rotating which goes first) after one warm-up each. ${cpus().length} CPU cores, Node ${process.versions.node}, 1-minute load average ${loadBefore.toFixed(1)} before and ${loadAfter.toFixed(1)} after (other processes on the machine make single runs noisy; the paired ratio is the figure to trust).`,
   '',
   '| path | runs | tokens/run | tokens/s (total) | tokens/s (median run) | ms/run (median) |',
   '| --- | ---: | ---: | ---: | ---: | ---: |',
   row('node-llama-cpp direct', directRuns),
   row('createLocalModel().generate', veilRuns),
+  row(`generate, reader busy ${busyUs} µs per read`, busyRuns),
   '',
-  `Ratio through the provider / direct: **${pairedRatio.toFixed(3)}** (median of per-pair ratios; ratio of totals ${ratio.toFixed(3)}).`,
+  `Ratio through the provider / direct: **${pairedRatio.toFixed(3)}** (median of per-pair ratios; ratio of totals ${ratio.toFixed(3)}). With a busy reader: **${busyRatio.toFixed(3)}** (the provider wakes its reader after the next decode was dispatched, so the reader's work runs beside the decode rather than before it; on a machine without a spare core it still takes CPU from the model).`,
   '',
   'Reproduce:',
   '',
   '```sh',
-  '# defaults: model from VEIL_LOCAL_MODEL or ../shared/models/stories260K.gguf, 20 runs, 256 tokens',
+  '# defaults: model from VEIL_LOCAL_MODEL or ../shared/models/stories260K.gguf, 20 runs, 256 tokens, 150 µs busy reader',
   'npx tsx bench/local-tokens.ts',
-  '# this run: model, runs, maxTokens',
-  `npx tsx bench/local-tokens.ts ${process.argv[2] ? modelPath : '../shared/models/stories260K.gguf'} ${runs} ${maxTokens}`,
+  '# this run: model, runs, maxTokens, busy µs per read',
+  `npx tsx bench/local-tokens.ts ${args[0] ? modelPath : '../shared/models/stories260K.gguf'} ${runs} ${maxTokens} ${busyUs} --write`,
   '```',
   '',
-  'The end-to-end figure through the HTTP gateway is measured separately.',
-  '',
+  'The end-to-end figure through the HTTP gateway is in "Local model through the gateway".',
 ].join('\n');
 
 console.log(section);
-
-const docPath = resolve(repoRoot, 'docs', 'benchmarks.md');
-const doc = existsSync(docPath) ? readFileSync(docPath, 'utf8') : '# Benchmarks\n\n';
-const start = doc.indexOf('## Local model');
-let updated: string;
-if (start < 0) {
-  updated = `${doc.replace(/\n*$/, '\n\n')}${section}`;
-} else {
-  const next = doc.indexOf('\n## ', start + 1);
-  // Keep a blank line before the following section.
-  updated = doc.slice(0, start) + section + (next < 0 ? '' : `\n${doc.slice(next + 1)}`);
-}
-writeFileSync(docPath, updated);
-console.log(`updated ${docPath}`);
+if (process.argv.includes('--write')) replaceSection('Local model', section);

@@ -9,10 +9,10 @@ import { readFileSync } from 'node:fs';
 /** Clock ticks per second for /proc/<pid>/stat; 100 on every Linux Node supports. */
 const TICKS_PER_S = 100;
 
-/** User + system CPU time of `pid` in ms (10 ms resolution), or null. */
-export function cpuMs(pid: number): number | null {
+/** User + system CPU time of `pid` (or of its thread `tid`) in ms (10 ms resolution), or null. */
+export function cpuMs(pid: number, tid?: number): number | null {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const stat = readFileSync(tid === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${tid}/stat`, 'utf8');
     // Fields after the parenthesised command name, which may itself contain spaces.
     const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return ((Number(f[11]) + Number(f[12])) * 1000) / TICKS_PER_S;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getLlama, LlamaLogLevel, type Llama } from 'node-llama-cpp';
-import { createLocalModel, LocalModelLoadError, toChatHistory, type LocalLlamaModel } from './local-llama.node.ts';
+import { createLocalModel, createTextChannel, LocalModelLoadError, toChatHistory, type LocalLlamaModel } from './local-llama.node.ts';
 import type { CanonicalChat, LocalGeneration } from './types.ts';
 import { VeilError } from '../util/errors.ts';
 import { requireModelOrSkip } from '../../test/support/model.ts';
@@ -40,6 +40,63 @@ describe('toChatHistory', () => {
       { type: 'model', response: [] },
     ]);
     expect(toChatHistory([{ role: 'user', content: 'u' }, { role: 'assistant', content: 'a' }]).at(-1)).toEqual({ type: 'model', response: ['a'] });
+  });
+});
+
+describe('createTextChannel', () => {
+  const immediate = () => new Promise<void>((r) => setImmediate(r));
+
+  it('wakes a waiting reader after the decode that the same microtasks queued with setImmediate', async () => {
+    const ch = createTextChannel(() => {});
+    const it = ch.iterable[Symbol.asyncIterator]();
+    const order: string[] = [];
+    const read = it.next().then((r) => order.push(`read:${String(r.value)}`));
+    await Promise.resolve();
+    ch.push('a');
+    // What node-llama-cpp does after handing out text: a few awaits later, it queues the next
+    // decode's dispatch with setImmediate.
+    await Promise.resolve();
+    await Promise.resolve();
+    setImmediate(() => order.push('decode'));
+    await immediate();
+    await read;
+    expect(order).toEqual(['decode', 'read:a']);
+  });
+
+  it('a read returns all text pushed since the last one, in order; then the end', async () => {
+    const ch = createTextChannel(() => {});
+    const it = ch.iterable[Symbol.asyncIterator]();
+    ch.push('Once');
+    ch.push('');
+    ch.push(' upon');
+    expect(await it.next()).toEqual({ value: 'Once upon', done: false });
+    const next = it.next();
+    ch.push(' a');
+    ch.push(' time');
+    ch.end();
+    expect(await next).toEqual({ value: ' a time', done: false });
+    expect(await it.next()).toEqual({ value: undefined, done: true });
+  });
+
+  it('text pushed before a failure is read first, then the error', async () => {
+    const ch = createTextChannel(() => {});
+    const it = ch.iterable[Symbol.asyncIterator]();
+    ch.push('partial');
+    ch.fail(new Error('boom'));
+    expect(await it.next()).toEqual({ value: 'partial', done: false });
+    await expect(it.next()).rejects.toThrow('boom');
+  });
+
+  it('leaving early cancels the generation once and drops pending text', async () => {
+    let cancelled = 0;
+    const ch = createTextChannel(() => cancelled++);
+    const it = ch.iterable[Symbol.asyncIterator]();
+    ch.push('x');
+    await it.return!();
+    await it.return!();
+    ch.push('y');
+    expect(cancelled).toBe(1);
+    expect(await it.next()).toEqual({ value: undefined, done: true });
   });
 });
 

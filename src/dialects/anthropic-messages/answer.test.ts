@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { collect, EMAIL, from, identity, NAME, PH, PH2, restoring, split } from '../../../test/support/answer-fixtures.ts';
-import type { SseEvent } from '../../util/sse.ts';
+import { formatSse, type SseEvent } from '../../util/sse.ts';
 import type { StreamStats } from '../types.ts';
 import { transformMessagesAnswer, transformMessagesStream } from './answer.ts';
 
@@ -110,6 +110,34 @@ describe('transformMessagesStream', () => {
       }),
       { numRuns: 100 },
     );
+  });
+
+  it('while restoring, forwards events without a placeholder as the upstream bytes and rewrites only the others', async () => {
+    // A trailing space in the upstream JSON: a re-serialization would drop it, a forward keeps it.
+    const spaced = (e: SseEvent): SseEvent => ({ ...e, data: `${e.data} ` });
+    const pieces = ['Hello', ' world', ', write to ', PH.slice(0, 6), PH.slice(6), ' today', '.'];
+    const upstream = [
+      ev('message_start', { message: { id: 'msg_1', type: 'message', role: 'assistant', content: [], usage: { input_tokens: 12, output_tokens: 1 } } }),
+      ev('content_block_start', { index: 0, content_block: { type: 'text', text: '' } }),
+      ...pieces.map((t) => ev('content_block_delta', { index: 0, delta: { type: 'text_delta', text: t } })),
+      ev('content_block_stop', { index: 0 }),
+      ev('content_block_start', { index: 1, content_block: { type: 'tool_use', id: 'toolu_1', name: 'send', input: { note: 'no placeholder' } } }),
+      ev('content_block_delta', { index: 1, delta: { type: 'input_json_delta', partial_json: '{"to":"' } }),
+      ev('content_block_delta', { index: 1, delta: { type: 'input_json_delta', partial_json: `${PH2}"}` } }),
+      ev('content_block_stop', { index: 1 }),
+      ev('message_delta', { delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: 30 } }),
+      ev('message_stop', {}),
+    ].map(spaced);
+    const out = await collect(transformMessagesStream(from(upstream), restoring, {}));
+    expect(out).toHaveLength(upstream.length);
+    const changed = new Set([5, 6, 12]); // the placeholder's two text pieces, the JSON piece holding PH2
+    out.forEach((e, i) => {
+      if (changed.has(i)) expect(e.data).not.toBe(upstream[i]!.data);
+      else expect(formatSse(e)).toBe(formatSse(upstream[i]!));
+    });
+    const acc = accumulate(out);
+    expect(acc.text.get(0)).toBe(`Hello world, write to ${EMAIL} today.`);
+    expect(JSON.parse(acc.json.get(1)!)).toEqual({ to: NAME });
   });
 
   it('passes events through byte for byte when nothing needs restoring', async () => {

@@ -8,11 +8,9 @@
  * delta of the same block just before its `content_block_stop`.
  */
 import type { Usage } from '../../providers/types.ts';
-import { sseJson, type SseEvent } from '../../util/sse.ts';
+import type { SseEvent } from '../../util/sse.ts';
+import { eventJson, isObj, type Obj } from '../stream-event.ts';
 import type { AnswerTransforms, PieceTransform, StreamStats } from '../types.ts';
-
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function usageOf(u: unknown): Usage | undefined {
   if (!isObj(u) || typeof u.input_tokens !== 'number' || typeof u.output_tokens !== 'number') return undefined;
@@ -23,7 +21,11 @@ function usageOf(u: unknown): Usage | undefined {
 function restoreInput(input: unknown, t: AnswerTransforms): unknown {
   if (!isObj(input)) return input;
   try {
-    const out: unknown = JSON.parse(t.json(JSON.stringify(input)));
+    const text = JSON.stringify(input);
+    const restored = t.json(text);
+    // Nothing restored: the same object, so a stream can forward its event unchanged.
+    if (restored === text) return input;
+    const out: unknown = JSON.parse(restored);
     return isObj(out) ? out : input;
   } catch {
     return input;
@@ -75,16 +77,11 @@ export async function* transformMessagesStream(
   };
 
   for await (const ev of events) {
-    let json: unknown;
-    try {
-      json = sseJson(ev);
-    } catch {
-      stats.upstreamError = 'malformed SSE data from upstream';
-      // Never forward text we could not inspect or restore.
-      if (t.identity) yield ev;
+    const json = eventJson(ev, t, stats);
+    if (typeof json === 'string') {
+      if (json === 'forward') yield ev;
       continue;
     }
-    if (!isObj(json)) continue;
     const type = typeof json.type === 'string' ? json.type : ev.event;
     switch (type) {
       case 'message_start': {
@@ -119,12 +116,15 @@ export async function* transformMessagesStream(
       // Blocks normally open empty; a non-empty opening text goes through the same restorer.
       if (s && s.delta !== 'input_json_delta') {
         const field = DELTA_FIELD[s.delta];
-        if (typeof b[field] === 'string' && b[field] !== '') {
-          yield { ...ev, data: JSON.stringify({ ...json, content_block: { ...b, [field]: s.tr.push(b[field]) } }) };
+        const opening = b[field];
+        if (typeof opening === 'string' && opening !== '') {
+          const out = s.tr.push(opening);
+          yield out === opening ? ev : { ...ev, data: JSON.stringify({ ...json, content_block: { ...b, [field]: out } }) };
           continue;
         }
       } else if (s && isObj(b.input) && Object.keys(b.input).length > 0) {
-        yield { ...ev, data: JSON.stringify({ ...json, content_block: { ...b, input: restoreInput(b.input, t) } }) };
+        const input = restoreInput(b.input, t);
+        yield input === b.input ? ev : { ...ev, data: JSON.stringify({ ...json, content_block: { ...b, input } }) };
         continue;
       }
       yield ev;
@@ -136,8 +136,11 @@ export async function* transformMessagesStream(
       const kind = d.type as string;
       if (s && (kind === 'text_delta' || kind === 'input_json_delta' || kind === 'thinking_delta')) {
         const field = DELTA_FIELD[kind];
-        if (typeof d[field] === 'string') {
-          yield { ...ev, data: JSON.stringify({ ...json, delta: { ...d, [field]: s.tr.push(d[field]) } }) };
+        const piece = d[field];
+        if (typeof piece === 'string') {
+          const out = s.tr.push(piece);
+          // Unchanged (no placeholder, nothing held back): the upstream's own bytes, not a re-serialization.
+          yield out === piece ? ev : { ...ev, data: JSON.stringify({ ...json, delta: { ...d, [field]: out } }) };
           continue;
         }
       }

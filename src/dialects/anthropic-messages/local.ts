@@ -7,6 +7,7 @@
  */
 import type { LocalGeneration } from '../../providers/types.ts';
 import type { SseEvent } from '../../util/sse.ts';
+import { jsonTemplate } from '../json-template.ts';
 import type { AnswerTransforms, LocalMeta, StreamStats } from '../types.ts';
 
 const stopReason = (r: LocalMeta['finishReason']) => (r === 'length' ? 'max_tokens' : 'end_turn');
@@ -42,7 +43,9 @@ export async function* renderMessagesLocalStream(
   yield ev('content_block_start', { index: 0, content_block: { type: 'text', text: '' } });
   yield ev('ping', {});
   const guard = t.stream('text');
-  const delta = (text: string) => ev('content_block_delta', { index: 0, delta: { type: 'text_delta', text } });
+  // The per-token event: serialized once, filled with each piece's JSON-escaped text.
+  const deltaJson = jsonTemplate((hole) => ({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: hole(0) } }));
+  const delta = (text: string): SseEvent => ({ event: 'content_block_delta', data: deltaJson(JSON.stringify(text)) });
   for await (const piece of gen.chunks) {
     const out = guard.push(piece);
     if (out) yield delta(out);

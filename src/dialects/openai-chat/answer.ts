@@ -6,11 +6,9 @@
  * placeholder split across chunks is still restored.
  */
 import type { Usage } from '../../providers/types.ts';
-import { sseJson, type SseEvent } from '../../util/sse.ts';
+import type { SseEvent } from '../../util/sse.ts';
+import { eventJson, isObj, type Obj } from '../stream-event.ts';
 import type { AnswerTransforms, PieceTransform, StreamStats } from '../types.ts';
-
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export function usageOf(json: unknown): Usage | undefined {
   if (!isObj(json) || !isObj(json.usage)) return undefined;
@@ -75,16 +73,11 @@ export async function* transformChatStream(
       yield ev;
       continue;
     }
-    let json: unknown;
-    try {
-      json = sseJson(ev);
-    } catch {
-      stats.upstreamError = 'malformed SSE data from upstream';
-      // Never forward text we could not inspect or restore.
-      if (t.identity) yield ev;
+    const json = eventJson(ev, t, stats);
+    if (typeof json === 'string') {
+      if (json === 'forward') yield ev;
       continue;
     }
-    if (!isObj(json)) continue;
     if (isObj(json.error)) {
       stats.upstreamError = 'upstream sent an error event mid-stream';
       yield ev;
@@ -100,46 +93,52 @@ export async function* transformChatStream(
       yield ev;
       continue;
     }
-    const out: SseEvent[] = [];
+    const released: SseEvent[] = [];
     // Most events come out of the transforms exactly as they went in (no placeholder, nothing
-    // held): those are forwarded as the upstream's own bytes instead of being serialized again.
+    // held): those are forwarded as the upstream's own bytes, and no copy of them is built.
     let changed = false;
     const choices = json.choices.map((c: unknown) => {
       if (!isObj(c)) return c;
       const index = typeof c.index === 'number' ? c.index : 0;
       const s = stateOf(index);
-      let delta = c.delta;
-      if (isObj(delta)) {
-        delta = { ...delta };
-        const d = delta as Obj;
-        if (typeof d.content === 'string') {
-          const released = (s.content ??= t.stream('text')).push(d.content);
-          if (released !== d.content) changed = true;
-          d.content = released;
-        }
-        if (Array.isArray(d.tool_calls)) {
-          d.tool_calls = d.tool_calls.map((tc: unknown) => {
-            if (!isObj(tc) || !isObj(tc.function) || typeof tc.function.arguments !== 'string') return tc;
-            const k = typeof tc.index === 'number' ? tc.index : 0;
-            let tr = s.toolArgs.get(k);
-            if (!tr) s.toolArgs.set(k, (tr = t.stream('json')));
-            const args = tr.push(tc.function.arguments);
-            if (args !== tc.function.arguments) changed = true;
-            return { ...tc, function: { ...tc.function, arguments: args } };
-          });
-        }
-      }
+      const delta = isObj(c.delta) ? transformDelta(c.delta, s, t) : c.delta;
       if (typeof c.finish_reason === 'string') {
         stats.finishReason = c.finish_reason;
-        out.push(...flushChoice(index));
+        released.push(...flushChoice(index));
       }
+      if (delta === c.delta) return c;
+      changed = true;
       return { ...c, delta };
     });
-    yield* out;
-    yield changed || out.length > 0 ? { ...ev, data: JSON.stringify({ ...json, choices }) } : ev;
+    yield* released;
+    yield changed ? { ...ev, data: JSON.stringify({ ...json, choices }) } : ev;
   }
   // Upstream ended without [DONE] (cut off): still release what was held back.
   for (const i of [...states.keys()]) yield* flushChoice(i);
+}
+
+/** One choice's delta through its restorers; the same object when nothing changed. */
+function transformDelta(d: Obj, s: ChoiceState, t: AnswerTransforms): Obj {
+  let out: Obj | undefined;
+  if (typeof d.content === 'string') {
+    const content = (s.content ??= t.stream('text')).push(d.content);
+    if (content !== d.content) (out ??= { ...d }).content = content;
+  }
+  if (Array.isArray(d.tool_calls)) {
+    let toolsChanged = false;
+    const calls = d.tool_calls.map((tc: unknown) => {
+      if (!isObj(tc) || !isObj(tc.function) || typeof tc.function.arguments !== 'string') return tc;
+      const k = typeof tc.index === 'number' ? tc.index : 0;
+      let tr = s.toolArgs.get(k);
+      if (!tr) s.toolArgs.set(k, (tr = t.stream('json')));
+      const args = tr.push(tc.function.arguments);
+      if (args === tc.function.arguments) return tc;
+      toolsChanged = true;
+      return { ...tc, function: { ...tc.function, arguments: args } };
+    });
+    if (toolsChanged) (out ??= { ...d }).tool_calls = calls;
+  }
+  return out ?? d;
 }
 
 function chunk(frame: Obj, index: number, delta: Obj): SseEvent {

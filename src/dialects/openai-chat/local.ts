@@ -5,6 +5,7 @@
  */
 import type { LocalGeneration } from '../../providers/types.ts';
 import type { SseEvent } from '../../util/sse.ts';
+import { jsonTemplate } from '../json-template.ts';
 import type { AnswerTransforms, LocalMeta, StreamStats } from '../types.ts';
 
 const finish = (r: LocalMeta['finishReason']) => (r === 'length' ? 'length' : 'stop');
@@ -36,14 +37,16 @@ export async function* renderChatLocalStream(
   const frame = { id: meta.id, object: 'chat.completion.chunk', created: meta.created, model: meta.model, system_fingerprint: null };
   const ev = (choices: unknown[], extra: object = {}): SseEvent => ({ data: JSON.stringify({ ...frame, choices, ...extra }) });
   const delta = (d: object, finishReason: string | null = null) => ev([{ index: 0, delta: d, logprobs: null, finish_reason: finishReason }]);
+  // The per-token event: serialized once, filled with each piece's JSON-escaped text.
+  const content = jsonTemplate((hole) => ({ ...frame, choices: [{ index: 0, delta: { content: hole(0) }, logprobs: null, finish_reason: null }] }));
   const guard = t.stream('text');
   yield delta({ role: 'assistant', content: '' });
   for await (const piece of gen.chunks) {
     const out = guard.push(piece);
-    if (out) yield delta({ content: out });
+    if (out) yield { data: content(JSON.stringify(out)) };
   }
   const rest = guard.flush();
-  if (rest) yield delta({ content: rest });
+  if (rest) yield { data: content(JSON.stringify(rest)) };
   const { usage, finishReason } = await gen.done;
   stats.usage = usage;
   stats.finishReason = finish(finishReason);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { collect, EMAIL, from, identity, NAME, PH, PH2, restoring, split } from '../../../test/support/answer-fixtures.ts';
 import type { FinishReason, LocalGeneration } from '../../providers/types.ts';
-import type { SseEvent } from '../../util/sse.ts';
+import { formatSse, type SseEvent } from '../../util/sse.ts';
 import type { StreamStats } from '../types.ts';
 import { transformResponsesAnswer, transformResponsesStream } from './answer.ts';
 import { openaiResponses } from './index.ts';
@@ -78,6 +78,29 @@ describe('transformResponsesStream', () => {
       expect(stats).toMatchObject({ usage: { promptTokens: 11, completionTokens: 22 }, finishReason: 'completed' });
       expect(out.map((e) => e.data).join('')).not.toMatch(/<(EMAIL|PERSON)_/);
     }
+  });
+
+  it('while restoring, forwards events without a placeholder as the upstream bytes and rewrites only the others', async () => {
+    const plain = 'Once upon a time';
+    // A trailing space in the upstream JSON: a re-serialization would drop it, a forward keeps it.
+    const upstreamPlain = upstream(plain, '{"a":1}', 4).map((e) => ({ ...e, data: `${e.data} ` }));
+    const outPlain = await collect(transformResponsesStream(from(upstreamPlain), restoring, {}));
+    // Only the two events echoing the pseudonymized instructions change.
+    const changed = upstreamPlain.map((e, i) => (formatSse(outPlain[i]!) === formatSse(e) ? -1 : i)).filter((i) => i >= 0);
+    expect(outPlain).toHaveLength(upstreamPlain.length);
+    expect(changed.map((i) => upstreamPlain[i]!.event)).toEqual(['response.created', 'response.completed']);
+    expect(JSON.parse(outPlain.at(-1)!.data).response.instructions).toBe(`Reply to ${EMAIL}`);
+
+    // A placeholder split across deltas: released pieces shift the sequence numbers of what
+    // follows, which is then rewritten with consecutive numbers, and the text is restored.
+    const text = `Hi ${PH2}, bye`;
+    const events = upstream(text, '{"a":1}', 3);
+    const out = await collect(transformResponsesStream(from(events), restoring, {}));
+    const data = out.map((e) => JSON.parse(e.data));
+    expect(data.map((d) => d.sequence_number)).toEqual(data.map((_, i) => i));
+    expect(data.filter((d) => d.type === 'response.output_text.delta').map((d) => d.delta).join('')).toBe(`Hi ${NAME}, bye`);
+    // The first deltas, before the placeholder, are the upstream's own events.
+    expect(out[3]).toBe(events[3]);
   });
 
   it('passes events through untouched when nothing needs restoring', async () => {

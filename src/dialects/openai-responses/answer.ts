@@ -9,41 +9,69 @@
  * stream's `sequence_number`s are rewritten so they stay consecutive around released pieces.
  */
 import type { Usage } from '../../providers/types.ts';
-import { sseJson, type SseEvent } from '../../util/sse.ts';
+import type { SseEvent } from '../../util/sse.ts';
+import { eventJson, isObj, type Obj } from '../stream-event.ts';
+import { restoreToolEcho } from '../tool-slots.ts';
 import type { AnswerTransforms, PieceTransform, StreamStats } from '../types.ts';
-
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export function responsesUsage(u: unknown): Usage | undefined {
   if (!isObj(u) || typeof u.input_tokens !== 'number' || typeof u.output_tokens !== 'number') return undefined;
   return { promptTokens: u.input_tokens, completionTokens: u.output_tokens };
 }
 
+// Each transform returns its input itself when nothing changed, so a stream can forward the
+// upstream's event as it came instead of serializing an equal copy.
+
+/** `xs.map(f)`, or `xs` itself when `f` changed no element. */
+function mapSame(xs: unknown[], f: (x: unknown) => unknown): unknown[] {
+  let out: unknown[] | undefined;
+  xs.forEach((x, i) => {
+    const y = f(x);
+    if (y !== x) (out ??= xs.slice())[i] = y;
+  });
+  return out ?? xs;
+}
+
 function transformPart(p: unknown, t: AnswerTransforms): unknown {
   if (!isObj(p)) return p;
-  if (typeof p.text === 'string') return { ...p, text: t.text(p.text) };
-  if (p.type === 'refusal' && typeof p.refusal === 'string') return { ...p, refusal: t.text(p.refusal) };
+  if (typeof p.text === 'string') {
+    const text = t.text(p.text);
+    return text === p.text ? p : { ...p, text };
+  }
+  if (p.type === 'refusal' && typeof p.refusal === 'string') {
+    const refusal = t.text(p.refusal);
+    return refusal === p.refusal ? p : { ...p, refusal };
+  }
   return p;
 }
 
 function transformItem(item: unknown, t: AnswerTransforms): unknown {
   if (!isObj(item)) return item;
-  const out: Obj = { ...item };
-  if (Array.isArray(item.content)) out.content = item.content.map((p) => transformPart(p, t));
-  if (Array.isArray(item.summary)) out.summary = item.summary.map((p) => transformPart(p, t));
-  if (item.type === 'function_call' && typeof item.arguments === 'string') out.arguments = t.json(item.arguments);
-  if (item.type === 'custom_tool_call' && typeof item.input === 'string') out.input = t.text(item.input);
-  return out;
+  let out: Obj | undefined;
+  const set = (k: string, v: unknown) => {
+    if (v !== item[k]) (out ??= { ...item })[k] = v;
+  };
+  if (Array.isArray(item.content)) set('content', mapSame(item.content, (p) => transformPart(p, t)));
+  if (Array.isArray(item.summary)) set('summary', mapSame(item.summary, (p) => transformPart(p, t)));
+  if (item.type === 'function_call' && typeof item.arguments === 'string') set('arguments', t.json(item.arguments));
+  if (item.type === 'custom_tool_call' && typeof item.input === 'string') set('input', t.text(item.input));
+  return out ?? item;
 }
 
 function transformResponse(r: unknown, t: AnswerTransforms): unknown {
   if (!isObj(r)) return r;
-  const out: Obj = { ...r };
-  if (Array.isArray(r.output)) out.output = r.output.map((item) => transformItem(item, t));
+  let out: Obj | undefined;
+  if (Array.isArray(r.output)) {
+    const output = mapSame(r.output, (item) => transformItem(item, t));
+    if (output !== r.output) (out ??= { ...r }).output = output;
+  }
   // The upstream echoes the instructions it received: pseudonymized, so they are restored too.
-  if (typeof r.instructions === 'string') out.instructions = t.text(r.instructions);
-  return out;
+  if (typeof r.instructions === 'string') {
+    const instructions = t.text(r.instructions);
+    if (instructions !== r.instructions) (out ??= { ...r }).instructions = instructions;
+  }
+  // So are the echoed tools and `text.format` schema (their free text is inspected: tool-slots.ts).
+  return restoreToolEcho(out ?? r, t.text);
 }
 
 export function transformResponsesAnswer(json: unknown, t: AnswerTransforms): { json: unknown; usage?: Usage } {
@@ -84,6 +112,14 @@ export async function* transformResponsesStream(
     const out = typeof j.sequence_number === 'number' ? { ...j, sequence_number: seq++ } : j;
     return { ...ev, data: JSON.stringify(out) };
   };
+  // An event the transforms left unchanged goes out as the upstream's own bytes, unless pieces
+  // released earlier shifted its sequence number: then only the number is rewritten.
+  const pass = (ev: SseEvent, j: Obj): SseEvent => {
+    if (typeof j.sequence_number !== 'number') return ev;
+    if (j.sequence_number !== seq) return emit(ev, j);
+    seq++;
+    return ev;
+  };
   const release = function* (key: string): Generator<SseEvent> {
     const p = open.get(key);
     if (!p) return;
@@ -97,16 +133,11 @@ export async function* transformResponsesStream(
   };
 
   for await (const ev of events) {
-    let j: unknown;
-    try {
-      j = sseJson(ev);
-    } catch {
-      stats.upstreamError = 'malformed SSE data from upstream';
-      // Never forward text we could not inspect or restore.
-      if (t.identity) yield ev;
+    const j = eventJson(ev, t, stats);
+    if (typeof j === 'string') {
+      if (j === 'forward') yield ev;
       continue;
     }
-    if (!isObj(j)) continue;
     const type = typeof j.type === 'string' ? j.type : (ev.event ?? '');
     if (type === 'error' || type === 'response.failed') stats.upstreamError = 'upstream sent an error event mid-stream';
     if (isObj(j.response)) {
@@ -123,7 +154,8 @@ export async function* transformResponsesStream(
       const key = keyOf(type, j);
       let p = open.get(key);
       if (!p) open.set(key, (p = { tr: t.stream(delta.kind), frame: { ...j, delta: '' } }));
-      yield emit(ev, { ...j, delta: p.tr.push(j.delta) });
+      const out = p.tr.push(j.delta);
+      yield out === j.delta ? pass(ev, j) : emit(ev, { ...j, delta: out });
       continue;
     }
     const done = DONE.get(type);
@@ -131,26 +163,29 @@ export async function* transformResponsesStream(
       yield* release(keyOf(done.delta, j));
       const whole = j[done.field];
       const restored = typeof whole === 'string' ? (done.kind === 'json' ? t.json(whole) : t.text(whole)) : whole;
-      yield emit(ev, { ...j, [done.field]: restored });
+      yield restored === whole ? pass(ev, j) : emit(ev, { ...j, [done.field]: restored });
       continue;
     }
     // Whole objects: restored statelessly. Anything still held back is released before the response ends.
     if (type.startsWith('response.') && isObj(j.response)) {
       if (type !== 'response.created' && type !== 'response.in_progress') yield* releaseAll();
-      yield emit(ev, { ...j, response: transformResponse(j.response, t) });
+      const response = transformResponse(j.response, t);
+      yield response === j.response ? pass(ev, j) : emit(ev, { ...j, response });
       continue;
     }
     if (isObj(j.item)) {
       if (type === 'response.output_item.done') yield* releaseAll();
-      yield emit(ev, { ...j, item: transformItem(j.item, t) });
+      const item = transformItem(j.item, t);
+      yield item === j.item ? pass(ev, j) : emit(ev, { ...j, item });
       continue;
     }
     if (isObj(j.part)) {
-      yield emit(ev, { ...j, part: transformPart(j.part, t) });
+      const part = transformPart(j.part, t);
+      yield part === j.part ? pass(ev, j) : emit(ev, { ...j, part });
       continue;
     }
     if (type === 'error') yield* releaseAll();
-    yield emit(ev, j);
+    yield pass(ev, j);
   }
   if (!t.identity) yield* releaseAll();
 }

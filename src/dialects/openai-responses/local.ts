@@ -7,6 +7,7 @@
  */
 import type { LocalGeneration, Usage } from '../../providers/types.ts';
 import type { SseEvent } from '../../util/sse.ts';
+import { jsonTemplate } from '../json-template.ts';
 import type { AnswerTransforms, LocalMeta, StreamStats } from '../types.ts';
 
 type Meta = Pick<LocalMeta, 'id' | 'model' | 'created'>;
@@ -65,18 +66,22 @@ export async function* renderResponsesLocalStream(
   yield ev('response.output_item.added', { output_index: 0, item: messageItem(meta, 'in_progress', []) });
   yield ev('response.content_part.added', { ...at, part: textPart('') });
   const guard = t.stream('text');
+  // The per-token event: serialized once, filled with its sequence number and JSON-escaped text.
+  const deltaType = 'response.output_text.delta';
+  const deltaJson = jsonTemplate((hole) => ({ type: deltaType, sequence_number: hole(0), ...at, delta: hole(1), logprobs: [] }));
+  const delta = (out: string): SseEvent => ({ event: deltaType, data: deltaJson(String(seq++), JSON.stringify(out)) });
   let text = '';
   for await (const piece of gen.chunks) {
     const out = guard.push(piece);
     if (out) {
       text += out;
-      yield ev('response.output_text.delta', { ...at, delta: out, logprobs: [] });
+      yield delta(out);
     }
   }
   const rest = guard.flush();
   if (rest) {
     text += rest;
-    yield ev('response.output_text.delta', { ...at, delta: rest, logprobs: [] });
+    yield delta(rest);
   }
   const { usage, finishReason } = await gen.done;
   const status = statusOf(finishReason);

@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { collect, EMAIL, from, identity, NAME, PH, PH2, restoring, split } from '../../../test/support/answer-fixtures.ts';
+import { formatSse, type SseEvent } from '../../util/sse.ts';
+import type { StreamStats } from '../types.ts';
+import { transformChatStream } from './answer.ts';
+
+/** Upstream JSON with a trailing space: a re-serialization would lose it, a forward keeps it. */
+const spaced = (o: object) => `${JSON.stringify(o)} `;
+const frame = { id: 'chatcmpl-1', object: 'chat.completion.chunk', created: 1, model: 'gpt-4.1' };
+const content = (text: string): SseEvent => ({ data: spaced({ ...frame, choices: [{ index: 0, delta: { content: text }, finish_reason: null }] }) });
+const args = (piece: string): SseEvent => ({
+  data: spaced({ ...frame, choices: [{ index: 0, delta: { tool_calls: [{ index: 0, function: { arguments: piece } }] }, finish_reason: null }] }),
+});
+const finish: SseEvent = { data: spaced({ ...frame, choices: [{ index: 0, delta: {}, finish_reason: 'stop' }], usage: { prompt_tokens: 3, completion_tokens: 9 } }) };
+const DONE: SseEvent = { data: '[DONE]' };
+
+/** What a client accumulates from the chunks: content, tool arguments. */
+function accumulate(events: SseEvent[]) {
+  let text = '';
+  let toolArgs = '';
+  for (const e of events) {
+    if (e.data === '[DONE]') continue;
+    const d = JSON.parse(e.data).choices?.[0]?.delta ?? {};
+    text += d.content ?? '';
+    toolArgs += d.tool_calls?.[0]?.function?.arguments ?? '';
+  }
+  return { text, toolArgs };
+}
+
+describe('transformChatStream', () => {
+  it('forwards events without a placeholder as the upstream bytes and restores the others', async () => {
+    const pieces = ['Hello', ' world', ', write to ', PH.slice(0, 6), PH.slice(6), ' today', '.'];
+    const upstream = [...pieces.map(content), finish, DONE];
+    const stats: StreamStats = {};
+    const out = await collect(transformChatStream(from(upstream), restoring, stats));
+    expect(accumulate(out).text).toBe(`Hello world, write to ${EMAIL} today.`);
+    const bytes = (e: SseEvent) => formatSse(e);
+    // Unchanged pieces (before and after the placeholder), the finish chunk and [DONE]: byte-identical.
+    for (const i of [0, 1, 2, 5, 6]) expect(bytes(out[i]!)).toBe(bytes(upstream[i]!));
+    expect(bytes(out.at(-2)!)).toBe(bytes(finish));
+    expect(bytes(out.at(-1)!)).toBe('data: [DONE]\n\n');
+    // The two pieces of the placeholder: rewritten (held back, then released restored).
+    expect(JSON.parse(out[3]!.data).choices[0].delta.content).toBe('');
+    expect(JSON.parse(out[4]!.data).choices[0].delta.content).toBe(EMAIL);
+    expect(out[4]!.data).not.toBe(upstream[4]!.data);
+    expect(stats).toMatchObject({ finishReason: 'stop', usage: { promptTokens: 3, completionTokens: 9 } });
+  });
+
+  it('restores content and tool arguments at every chunk size, releasing held text before the finish chunk', async () => {
+    const text = `Write to ${PH} or ${PH2}, thanks ${PH}`;
+    const json = JSON.stringify({ to: PH2, cc: [PH] });
+    for (let size = 1; size <= text.length; size++) {
+      const upstream = [...split(text, size).map(content), ...split(json, size).map(args), finish, DONE];
+      const out = await collect(transformChatStream(from(upstream), restoring, {}));
+      const acc = accumulate(out);
+      expect(acc.text).toBe(`Write to ${EMAIL} or ${NAME}, thanks ${EMAIL}`);
+      expect(JSON.parse(acc.toolArgs)).toEqual({ to: NAME, cc: [EMAIL] });
+      expect(out.map((e) => e.data).join('')).not.toMatch(/<(EMAIL|PERSON)_/);
+      expect(out.at(-2)!.data).toBe(finish.data);
+    }
+  });
+
+  it('releases held-back text when the upstream is cut off without a finish chunk', async () => {
+    const out = await collect(transformChatStream(from([content('see <EMAIL_3K')]), restoring, {}));
+    expect(accumulate(out).text).toBe('see <EMAIL_3K');
+  });
+
+  it('passes every event through untouched when nothing needs restoring', async () => {
+    const upstream = [...split(`Write to ${PH}`, 4).map(content), finish, DONE];
+    const out = await collect(transformChatStream(from(upstream), identity, {}));
+    expect(out.every((e, i) => e === upstream[i])).toBe(true);
+  });
+});
