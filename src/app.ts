@@ -17,9 +17,10 @@ import { createAdminApi, type AdminDeps } from './admin/index.ts';
 import { createConsole } from './console/index.tsx';
 import { auditRequests } from './http/audit-middleware.ts';
 import { requireGatewayKey } from './http/auth.ts';
-import { readJsonBody } from './http/body.ts';
+import { parseJsonBody } from './http/body.ts';
 import { createRateLimiter, modelAllowed } from './http/key-limits.ts';
 import type { VeilEnv } from './http/env.ts';
+import { webRequestIo, type RequestIoSource } from './http/request-io.ts';
 import { listModels } from './http/routes/models.ts';
 import type { GatewayKey, KeyStore } from './keys/types.ts';
 import { rejectSensitiveModelName } from './pipeline/inspect-request.ts';
@@ -48,6 +49,8 @@ export interface AppDeps {
   version?: string;
   /** The admin API (`/admin/api`, docs/admin-api.md); absent = not served. */
   admin?: AdminDeps;
+  /** A runtime's cheaper way to the body and the client-gone signal (`http/request-io.ts`); default: the web `Request`. */
+  requestIo?: RequestIoSource;
 }
 
 export function createApp(deps: AppDeps): Hono<VeilEnv> {
@@ -101,7 +104,8 @@ export function createApp(deps: AppDeps): Hono<VeilEnv> {
     const policy = deps.policies.forKey(key);
     if (!policy) throw new VeilError('internal_error', `The policy bound to this key is not loaded.`);
     c.get('audit').set({ policyId: policy.doc.id, policyHash: policy.hash, policyVersion: policy.version ?? null });
-    const body = await readJsonBody(c.req.raw, deps.limits.maxBodyBytes);
+    const io = deps.requestIo?.(c.req.raw, c.env) ?? webRequestIo(c.req.raw);
+    const body = parseJsonBody(await io.body(deps.limits.maxBodyBytes));
     const model = typeof (body as { model?: unknown } | null)?.model === 'string' ? (body as { model: string }).model : null;
     // Before the model name is recorded anywhere: it is client text and may carry a value.
     if (model !== null) rejectSensitiveModelName(model, policy, log, c.get('requestId'));
@@ -109,15 +113,18 @@ export function createApp(deps: AppDeps): Hono<VeilEnv> {
       c.get('audit').set({ model: model.slice(0, 200) });
       throw new VeilError('model_not_allowed', `This key may not use the model '${model.slice(0, 100)}'.`);
     }
-    return runPipeline(dialect, body, {
+    const res = await runPipeline(dialect, body, {
       requestId: c.get('requestId'),
       key,
       policy,
-      clientSignal: c.req.raw.signal,
+      onClientGone: io.onClientGone,
       audit: c.get('audit'),
       headers: c.get('veilHeaders'),
       clientHeaders: c.req.raw.headers,
     }, pipelineDeps);
+    // Every pipeline response is built with the request's veil headers.
+    c.set('veilHeadersSent', true);
+    return res;
   };
 
   for (const { path } of DIALECT_ROUTES) app.post(path, modelRoute);
@@ -142,6 +149,7 @@ export function createApp(deps: AppDeps): Hono<VeilEnv> {
     const headers: Record<string, string> = { ...(c.get('veilHeaders') ?? {}) };
     if (err.retryAfter) headers['retry-after'] = String(Math.ceil(err.retryAfter));
     if (err.code === 'policy_blocked') headers['x-veil-decision'] = 'block';
+    c.set('veilHeadersSent', true);
     return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } });
   });
 

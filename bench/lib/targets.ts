@@ -40,7 +40,8 @@ export async function startTargets(o: TargetOptions): Promise<Targets> {
   const mockP = await startProcess(tsx('bench/lib/mock-server.ts', '--reply-bytes', String(o.replyBytes), '--chunk-size', String(o.chunkSize)), /MOCK_UPSTREAM_URL=(\S+)/);
   const mockUrl = mockP.match[1]!;
   const bareP = await startProcess(tsx('bench/bare-proxy.ts', '--upstream', `${mockUrl}/v1`), /BARE_PROXY_URL=(\S+)/);
-  const veilP = await startProcess(['bin/veil.mjs', 'start'], /listening on (http:\/\/\S+)/, {
+  // VEIL_BIN runs another checkout's gateway (e.g. a copy from before a change) against the same peers.
+  const veilP = await startProcess([process.env.VEIL_BIN ?? 'bin/veil.mjs', 'start'], /listening on (http:\/\/\S+)/, {
     PORT: '0',
     VEIL_HOST: '127.0.0.1',
     VEIL_DB: join(o.dir, 'veil.db'),

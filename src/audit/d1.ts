@@ -15,7 +15,7 @@
  * Web-standard only: `crypto.subtle` hashing; the D1 binding is described structurally here so
  * the core needs no Workers type package.
  */
-import { canonicalCheckpoint, canonicalize, createChainVerifier, createHmacHex, GENESIS_HASH, sha256Hex } from './chain.ts';
+import { canonicalCheckpoint, canonicalize, createChainVerifier, createHmacHex, GENESIS_HASH, linkRow, sha256Hex } from './chain.ts';
 import { AUDIT_COLUMNS, decodeCheckpoint, decodeRow, encodeRecord } from './row.ts';
 import type { AuditRow, CheckpointRow, NewAuditRow } from './row.ts';
 import type { AuditCheckpoint, AuditLog, AuditQuery, AuditRecord, StoredAuditRecord, VerifyResult } from './types.ts';
@@ -135,7 +135,7 @@ export function createD1AuditStore(db: D1Database, opts: D1AuditOptions = {}): D
       const content = encodeRecord(r);
       const link = { chain_id: chainId, chain_seq: h.chain_seq + 1, prev_hash: h.hash };
       const hash = await sha256Hex(canonicalize(content, link));
-      const row: NewAuditRow = { ...content, ...link, hash };
+      const row: NewAuditRow = linkRow(content, link, hash);
       statements.push(db.prepare(INSERT_ROW).bind(...AUDIT_COLUMNS.map((c) => row[c])));
       if (every > 0 && link.chain_seq % every === 0) {
         statements.push(insertCheckpoint(await signed({ chain_id: chainId, chain_seq: link.chain_seq, hash, kind: 'head', created_at: now() })));

@@ -9,7 +9,7 @@
  */
 import { createHmac, hash as nodeHash } from 'node:crypto';
 import type { Database, Statement } from 'better-sqlite3';
-import { canonicalCheckpoint, canonicalize, createChainVerifier, GENESIS_HASH } from './chain.ts';
+import { canonicalCheckpoint, canonicalize, createChainVerifier, GENESIS_HASH, linkRow } from './chain.ts';
 import type { HashFn } from './chain.ts';
 import { AUDIT_COLUMNS, decodeCheckpoint, decodeRow, encodeRecord } from './row.ts';
 import type { AuditRow, CheckpointRow, NewAuditRow } from './row.ts';
@@ -111,7 +111,7 @@ export function createSqliteAuditStore(db: Database, opts: SqliteAuditOptions = 
     const content = encodeRecord(record);
     const link = { chain_id: chainId, chain_seq: h.chain_seq + 1, prev_hash: h.hash };
     const hash = sha256HexSync(canonicalize(content, link));
-    const info = insertRow.run({ ...content, ...link, hash });
+    const info = insertRow.run(linkRow(content, link, hash));
     if (every > 0 && link.chain_seq % every === 0) {
       insertCheckpoint.run(signed({ chain_id: chainId, chain_seq: link.chain_seq, hash, kind: 'head', created_at: now() }));
     }

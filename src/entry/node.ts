@@ -4,14 +4,12 @@
  * model) and @hono/node-server around the runtime-agnostic `createApp`. Everything is read and
  * checked once here; a bad policy or config stops the start with a message naming file and field.
  */
-import { readdirSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
 import { createApp, type PolicyResolver } from '../app.ts';
 import { createSqliteAuditStore } from '../audit/sqlite.node.ts';
 import type { GatewayConfig } from '../config/config-schema.ts';
-import { PolicyLoadError } from '../config/policy-load.ts';
+import { readPolicyFiles } from '../config/policy-dir.node.ts';
 import { createSqliteAdminKeyStore, createSqliteSettingsStore } from '../admin/admin-store.sqlite.node.ts';
 import { applyRetention, retentionDays } from '../admin/audit.ts';
 import { createSqliteAuditReader } from '../admin/audit-reader.sqlite.node.ts';
@@ -19,6 +17,7 @@ import type { AdminDeps } from '../admin/index.ts';
 import { createPolicyRegistry, importPolicySources, type PolicyRegistry } from '../policy-store/registry.ts';
 import { createSqlitePolicyStore } from '../policy-store/sqlite.node.ts';
 import { openDatabase } from '../db/open.node.ts';
+import { nodeRequestIo } from '../http/request-io.node.ts';
 import { createSqliteKeyStore } from '../keys/sqlite.node.ts';
 import { createLocalModel } from '../providers/local-llama.node.ts';
 import { createNodeHttpFetch } from '../providers/node-http-fetch.node.ts';
@@ -42,18 +41,6 @@ export interface StartOptions {
   bootstrapKey?: boolean;
   /** Admin API bootstrap token; default `VEIL_ADMIN_TOKEN`. Null/empty: only personal admin keys. */
   adminToken?: string | null;
-}
-
-/** The policy directory's `*.yaml` / `*.yml` files, sorted; refused like `loadPolicyDir` when missing or empty. */
-function readPolicyFiles(dir: string): { file: string; text: string }[] {
-  let files: string[];
-  try {
-    files = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort();
-  } catch {
-    throw new PolicyLoadError([{ file: dir, line: null, field: '', message: 'policies directory not found' }]);
-  }
-  if (files.length === 0) throw new PolicyLoadError([{ file: dir, line: null, field: '', message: 'no policy files (*.yaml) found' }]);
-  return files.map((f) => ({ file: join(dir, f), text: readFileSync(join(dir, f), 'utf8') }));
 }
 
 export async function startGateway(cfg: GatewayConfig, opts: StartOptions = {}): Promise<RunningGateway> {
@@ -153,6 +140,7 @@ export async function startGateway(cfg: GatewayConfig, opts: StartOptions = {}):
     limits: { maxBodyBytes: cfg.max_body_bytes, upstreamTimeoutMs: cfg.upstream_timeout_ms },
     log,
     admin,
+    requestIo: nodeRequestIo,
   });
 
   const server: ServerType = await new Promise((resolve) => {

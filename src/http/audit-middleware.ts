@@ -10,13 +10,14 @@
 import type { MiddlewareHandler } from 'hono';
 import { AuditDraft } from '../audit/draft.ts';
 import type { AuditStore } from '../audit/types.ts';
-import { randomId } from '../util/hash.ts';
 import type { Logger } from '../util/log.ts';
 import type { VeilEnv } from './env.ts';
+import { requestIds } from './request-id.ts';
 
 export function auditRequests(store: AuditStore, log: Logger, now: () => number): MiddlewareHandler<VeilEnv> {
+  const nextRequestId = requestIds();
   return async (c, next) => {
-    const requestId = randomId('req');
+    const requestId = nextRequestId();
     const startedAt = now();
     const draft = new AuditDraft(store, startedAt, now, {
       requestId,
@@ -27,7 +28,9 @@ export function auditRequests(store: AuditStore, log: Logger, now: () => number)
     c.set('audit', draft);
     c.set('veilHeaders', { 'x-veil-request-id': requestId });
     await next();
-    for (const [k, v] of Object.entries(c.get('veilHeaders'))) c.res.headers.set(k, v);
+    // Responses built from `veilHeaders` (the pipeline's, `onError`'s) carry them already;
+    // setting them again would turn a plain header record into a `Headers` object on Node.
+    if (!c.get('veilHeadersSent')) for (const [k, v] of Object.entries(c.get('veilHeaders'))) c.res.headers.set(k, v);
     if (draft.deferred) return;
     try {
       await draft.commit({ status: c.res.status });

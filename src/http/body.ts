@@ -8,9 +8,14 @@
 import { VeilError } from '../util/errors.ts';
 
 export async function readJsonBody(req: Request, maxBytes: number): Promise<unknown> {
+  return parseJsonBody(await readBodyBytes(req, maxBytes));
+}
+
+/** The body's bytes, refused with `body_too_large` as soon as the declared or counted size passes `maxBytes`. */
+export async function readBodyBytes(req: Request, maxBytes: number): Promise<Uint8Array> {
   const declared = Number(req.headers.get('content-length'));
   if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge(maxBytes);
-  if (!req.body) throw new VeilError('invalid_json', 'The request body is empty; send a JSON object.');
+  if (!req.body) throw emptyBody();
   const reader = req.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -24,20 +29,30 @@ export async function readJsonBody(req: Request, maxBytes: number): Promise<unkn
     }
     chunks.push(value);
   }
+  if (chunks.length === 1) return chunks[0]!;
   const bytes = new Uint8Array(size);
   let off = 0;
   for (const c of chunks) {
     bytes.set(c, off);
     off += c.byteLength;
   }
+  return bytes;
+}
+
+// fatal: invalid UTF-8 is a client error, not something to silently repair and inspect. One
+// decoder serves every request: a non-streaming decode() starts from a clean state each call.
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** UTF-8 JSON bytes → value, with the nesting cap; every failure is an `invalid_json` VeilError that quotes nothing. */
+export function parseJsonBody(bytes: Uint8Array): unknown {
+  if (bytes.byteLength === 0) throw emptyBody();
   let text: string;
   try {
-    // fatal: invalid UTF-8 is a client error, not something to silently repair and inspect.
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    text = utf8.decode(bytes);
   } catch {
     throw new VeilError('invalid_json', 'The request body is not valid UTF-8.');
   }
-  if (!text.trim()) throw new VeilError('invalid_json', 'The request body is empty; send a JSON object.');
+  if (!text.trim()) throw emptyBody();
   if (nestingExceeds(text, MAX_JSON_DEPTH)) {
     throw new VeilError('invalid_json', `The request body nests JSON deeper than ${MAX_JSON_DEPTH} levels.`);
   }
@@ -70,6 +85,10 @@ export function nestingExceeds(text: string, max: number): boolean {
   return false;
 }
 
-function tooLarge(max: number) {
+function emptyBody() {
+  return new VeilError('invalid_json', 'The request body is empty; send a JSON object.');
+}
+
+export function tooLarge(max: number): VeilError {
   return new VeilError('body_too_large', `The request body exceeds the gateway limit of ${max} bytes.`);
 }

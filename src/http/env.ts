@@ -11,6 +11,8 @@ export interface VeilVariables {
   audit: AuditDraft;
   /** Response headers decided so far; copied onto every response, errors included. */
   veilHeaders: Record<string, string>;
+  /** Set when the response was built with every `veilHeaders` entry, so they need no copying. */
+  veilHeadersSent?: boolean;
   /** The dialect of the route, so errors come back in the client's own shape. */
   dialect: Dialect;
   key: GatewayKey;

@@ -52,6 +52,8 @@ export function answerInspector(policy: LoadedPolicy, log: Logger, requestId: st
  * inspector throws, unless the policy fails open.
  */
 export function rejectSensitiveModelName(model: string, policy: LoadedPolicy, log: Logger, requestId: string): void {
+  const clean = cleanModelNames(policy.inspector);
+  if (clean.has(model)) return;
   let findings: Finding[];
   try {
     findings = policy.inspector.inspect(model);
@@ -63,4 +65,26 @@ export function rejectSensitiveModelName(model: string, policy: LoadedPolicy, lo
   if (findings.length > 0) {
     throw new VeilError('invalid_request', `The model name contains data the policy treats as sensitive (${[...new Set(findings.map((f) => f.type))].join(', ')}); it was not forwarded.`);
   }
+  if (model.length <= MAX_CACHED_NAME) {
+    if (clean.size >= MAX_CLEAN_NAMES) clean.clear();
+    clean.add(model);
+  }
+}
+
+/**
+ * Model names an inspector found nothing in. Clients send the same few names on every request
+ * and an inspector is a pure function of its compiled policy, so a name is inspected once per
+ * policy version instead of on every request. Keyed by the inspector object: a new policy
+ * version compiles a new one and starts empty. Only clean names are kept; a name with a finding
+ * is inspected (and refused) every time. Bounded: cleared when full, so a client cycling through
+ * made-up names costs memory for at most `MAX_CLEAN_NAMES` of them.
+ */
+const cleanByInspector = new WeakMap<object, Set<string>>();
+const MAX_CLEAN_NAMES = 256;
+const MAX_CACHED_NAME = 200;
+
+function cleanModelNames(inspector: object): Set<string> {
+  let s = cleanByInspector.get(inspector);
+  if (!s) cleanByInspector.set(inspector, (s = new Set()));
+  return s;
 }

@@ -38,7 +38,8 @@ export interface RequestScope {
   requestId: string;
   key: GatewayKey;
   policy: LoadedPolicy;
-  clientSignal: AbortSignal;
+  /** Calls `fn` once if the client disconnects before its response is complete (at once if it has). */
+  onClientGone: (fn: () => void) => void;
   audit: AuditDraft;
   /** Response headers set so far (request id, decision, route); the http layer adds them to errors too. */
   headers: Record<string, string>;
@@ -77,15 +78,14 @@ export async function runPipeline(dialect: Dialect, body: unknown, scope: Reques
   const guard = policy.doc.inspect_output ? answerInspector(policy, deps.log, scope.requestId) : null;
   const t = answerTransforms(session.reverse, guard);
 
-  const upstreamCtl = linkedController(scope.clientSignal);
+  const upstreamCtl = linkedController(scope.onClientGone);
   const signal = upstreamCtl.signal;
   const tUp = deps.now();
   const res = await target.provider.send(dialect.upstreamPath, upstreamBody, signal, forwardedHeaders(dialect, scope.clientHeaders));
 
   if (!req.stream) {
     const stalled = () => new VeilError('upstream_timeout', `Upstream body stalled for ${deps.upstreamTimeoutMs} ms.`);
-    const guarded = res.body ? new Response(withIdleTimeout(res.body, deps.upstreamTimeoutMs, stalled)) : res;
-    const text = await readBounded(guarded, deps.maxUpstreamBytes);
+    const text = await readBounded(res, deps.maxUpstreamBytes, { ms: deps.upstreamTimeoutMs, error: stalled });
     audit.set({ upstreamMs: round(deps.now() - tUp) });
     let json: unknown;
     try {
@@ -97,8 +97,7 @@ export async function runPipeline(dialect: Dialect, body: unknown, scope: Reques
     audit.set({ status: 200, tokensIn: out.usage?.promptTokens ?? null, tokensOut: out.usage?.completionTokens ?? null });
     // Nothing restored or masked (the dialect returned the parsed answer itself): send the
     // upstream's own bytes rather than serializing the same JSON again.
-    if (out.json === json) return new Response(text, { headers: { 'content-type': 'application/json', ...headers } });
-    return Response.json(out.json, { headers });
+    return jsonResponse(out.json === json ? text : JSON.stringify(out.json), headers);
   }
 
   if (!res.body) throw new VeilError('upstream_error', 'Upstream provider sent an empty stream.');
@@ -109,13 +108,13 @@ export async function runPipeline(dialect: Dialect, body: unknown, scope: Reques
 }
 
 async function runLocal(dialect: Dialect, req: ParsedRequest, model: LocalModel, scope: RequestScope, deps: PipelineDeps): Promise<Response> {
-  const ctl = linkedController(scope.clientSignal);
+  const ctl = linkedController(scope.onClientGone);
   const signal = ctl.signal;
   const tUp = deps.now();
   if (dialect.answerLocally) {
     const out = await dialect.answerLocally(req, model, signal);
     scope.audit.set({ status: 200, upstreamMs: round(deps.now() - tUp), tokensIn: out.usage?.promptTokens ?? null, tokensOut: out.usage?.completionTokens ?? null });
-    return Response.json(out.json, { headers: scope.headers });
+    return jsonResponse(JSON.stringify(out.json), scope.headers);
   }
   const gen = await model.generate(req.chat, signal);
   const meta = { id: randomId(dialect.localIdPrefix ?? 'chatcmpl'), model: model.id, created: Math.floor(Date.now() / 1000) };
@@ -129,18 +128,26 @@ async function runLocal(dialect: Dialect, req: ParsedRequest, model: LocalModel,
   for await (const piece of gen.chunks) text += piece;
   const { usage, finishReason } = await gen.done;
   scope.audit.set({ status: 200, upstreamMs: round(deps.now() - tUp), tokensIn: usage.promptTokens, tokensOut: usage.completionTokens });
-  return Response.json(dialect.renderLocal(text, { ...meta, usage, finishReason }), { headers: scope.headers });
+  return jsonResponse(JSON.stringify(dialect.renderLocal(text, { id: meta.id, model: meta.model, created: meta.created, usage, finishReason })), scope.headers);
+}
+
+/**
+ * A JSON answer from its text. A string body, not `Response.json`: on Node, @hono/node-server
+ * writes a string body straight to the socket, while `Response.json` builds a full Response
+ * whose body stream is then read back chunk by chunk.
+ */
+function jsonResponse(text: string, headers: Record<string, string>): Response {
+  return new Response(text, { headers: { 'content-type': 'application/json', ...headers } });
 }
 
 /**
  * A controller that also aborts when the client goes away. Cheaper than `AbortSignal.any` (on
- * Node 20 each `any` allocates a transferable signal with weak-ref bookkeeping), and the client
- * signal lives only as long as its request, so the listener needs no removal.
+ * Node 20 each `any` allocates a transferable signal with weak-ref bookkeeping), and the
+ * client-gone hook lives only as long as its request, so it needs no removal.
  */
-function linkedController(client: AbortSignal): AbortController {
+function linkedController(onClientGone: RequestScope['onClientGone']): AbortController {
   const ctl = new AbortController();
-  if (client.aborted) ctl.abort(client.reason);
-  else client.addEventListener('abort', () => ctl.abort(client.reason), { once: true });
+  onClientGone(() => ctl.abort());
   return ctl;
 }
 
@@ -167,15 +174,18 @@ function streamToClient(
   const { audit } = scope;
   audit.deferred = true;
   const finish = (end: StreamEnd) => {
-    const base = {
+    let status: number;
+    let errorCode: string | null;
+    if (end.kind === 'complete') [status, errorCode] = [200, stats.upstreamError ? 'upstream_error' : null];
+    else if (end.kind === 'client_closed') [status, errorCode] = [499, 'client_closed'];
+    else [status, errorCode] = isVeilError(end.error) ? [end.error.status, end.error.code] : [502, 'upstream_error'];
+    const final = {
       upstreamMs: round(deps.now() - tUp),
       tokensIn: stats.usage?.promptTokens ?? null,
       tokensOut: stats.usage?.completionTokens ?? null,
+      status,
+      errorCode,
     };
-    let final;
-    if (end.kind === 'complete') final = { ...base, status: 200, errorCode: stats.upstreamError ? 'upstream_error' : null };
-    else if (end.kind === 'client_closed') final = { ...base, status: 499, errorCode: 'client_closed' };
-    else final = { ...base, status: isVeilError(end.error) ? end.error.status : 502, errorCode: isVeilError(end.error) ? end.error.code : 'upstream_error' };
     // Returned so the stream's last byte waits for the record: a client that saw a complete
     // answer must find it in the audit log even if the process dies right after.
     return audit.commit(final).catch((e) => deps.log.log('error', 'audit write failed', { requestId: scope.requestId, error: (e as Error)?.name }));

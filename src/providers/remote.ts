@@ -75,7 +75,7 @@ export function createRemoteProvider(opts: RemoteProviderOptions): RemoteProvide
       let res: Response;
       try {
         // Forwarded client headers come before ours so they can never replace the upstream key or content type.
-        const all = { ...defaults, ...forwarded, ...headers, ...authHeaders };
+        const all = Object.assign({}, defaults, forwarded, headers, authHeaders);
         res = await doFetch(`${base}${path}`, { method: 'POST', headers: all, body: JSON.stringify(body), signal: combined.signal });
       } catch (e) {
         signal.removeEventListener('abort', onAbort);
@@ -118,29 +118,52 @@ async function upstreamFailure(id: string, res: Response, scrub: (s: string) => 
   return new VeilError('upstream_error', msg);
 }
 
-export async function readBounded(res: Response, max: number): Promise<string> {
+/**
+ * Reads a body as text, at most `max` bytes. With `idle`, a wait of more than `idle.ms` for the
+ * next chunk cancels the body and throws `idle.error()` (one timer re-armed per chunk, instead of
+ * wrapping the body in another stream).
+ */
+export async function readBounded(res: Response, max: number, idle?: { ms: number; error: () => Error }): Promise<string> {
   if (!res.body) return '';
   const reader = res.body.getReader();
   const decoder = new TextDecoder();
   let out = '';
   let size = 0;
-  for (;;) {
-    let chunk: ReadableStreamReadResult<Uint8Array>;
-    try {
-      chunk = await reader.read();
-    } catch (e) {
-      // A reset mid-body is the upstream's failure (502), not an internal error; timeouts pass as they are.
-      if (isVeilError(e)) throw e;
-      throw new VeilError('upstream_error', 'The upstream connection failed before the answer was complete.');
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let stalled: Promise<never> | undefined;
+  let stall: (e: Error) => void = () => {};
+  if (idle) {
+    stalled = new Promise<never>((_, reject) => (stall = reject));
+    stalled.catch(() => {});
+  }
+  const arm = () => {
+    if (!idle) return;
+    clearTimeout(timer);
+    timer = setTimeout(() => stall(idle.error()), idle.ms);
+  };
+  try {
+    for (;;) {
+      let chunk: ReadableStreamReadResult<Uint8Array>;
+      arm();
+      try {
+        chunk = await (stalled ? Promise.race([reader.read(), stalled]) : reader.read());
+      } catch (e) {
+        reader.cancel().catch(() => {});
+        // A reset mid-body is the upstream's failure (502), not an internal error; timeouts pass as they are.
+        if (isVeilError(e)) throw e;
+        throw new VeilError('upstream_error', 'The upstream connection failed before the answer was complete.');
+      }
+      const { value, done } = chunk;
+      if (done) break;
+      size += value.byteLength;
+      if (size > max) {
+        await reader.cancel().catch(() => {});
+        throw new VeilError('upstream_error', `Upstream response exceeded ${max} bytes.`);
+      }
+      out += decoder.decode(value, { stream: true });
     }
-    const { value, done } = chunk;
-    if (done) break;
-    size += value.byteLength;
-    if (size > max) {
-      await reader.cancel().catch(() => {});
-      throw new VeilError('upstream_error', `Upstream response exceeded ${max} bytes.`);
-    }
-    out += decoder.decode(value, { stream: true });
+  } finally {
+    clearTimeout(timer);
   }
   return out + decoder.decode();
 }
