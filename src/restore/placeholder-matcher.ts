@@ -14,7 +14,9 @@
  *
  * The scan is decided left to right, each position only from the text after it (and the one
  * character before it). With `final = false` it stops at the first position whose outcome still
- * depends on text not yet seen: that position is where a stream must start holding back.
+ * depends on text not yet seen: that position is where a stream must start holding back. The
+ * candidate starting there is returned as a `Candidate` (its trie node and spaces so far), so a
+ * stream can carry it on over the next piece with `resume` instead of re-reading what it held.
  */
 
 /**
@@ -38,6 +40,12 @@ export interface Matcher {
   readonly starts: Uint8Array;
   /** Longest placeholder, plus the tolerated spaces: the most a stream ever holds back. */
   readonly maxHold: number;
+  /**
+   * Every placeholder, mangled or not, has `_` after its type's first word, so in a text with no
+   * `_` a candidate can read at most this many characters (`<`, two spaces, the longest such
+   * word) before it fails: only a suffix this long can still be undecided.
+   */
+  readonly maxHead: number;
   readonly empty: boolean;
 }
 
@@ -75,11 +83,13 @@ export function compile(keys: Iterable<string>): Matcher {
   const valid: string[] = [];
   let bound = 1;
   let longest = 0;
+  let head = 0;
   for (const key of keys) {
     if (!KEY_SHAPE.test(key)) continue;
     valid.push(key);
     bound += key.length - 2;
     longest = Math.max(longest, key.length);
+    head = Math.max(head, key.indexOf('_') - 1);
   }
   const next = bound * EDGES <= 0xffff ? new Uint16Array(bound * EDGES) : new Uint32Array(bound * EDGES);
   const keyAt: string[] = [''];
@@ -101,26 +111,48 @@ export function compile(keys: Iterable<string>): Matcher {
     starts[key.charCodeAt(1)] = BARE;
   }
   const empty = valid.length === 0;
-  return { next, keyAt, starts, maxHold: empty ? 0 : longest + MAX_SPACES, empty };
+  return { next, keyAt, starts, maxHold: empty ? 0 : longest + MAX_SPACES, maxHead: 1 + MAX_SPACES + head, empty };
 }
 
 export function isWordChar(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
 }
 
-/** Scratch slot for the matched key; scanning is synchronous, so one per module is enough. */
-const keyOut = { key: '' };
+/**
+ * A placeholder candidate: on MORE, where its walk stopped (`kind`, trie `node`, `spaces` seen);
+ * on a match, the matched `key`. Plain numbers and a string, so a stream keeps one and reuses it.
+ */
+export interface Candidate {
+  kind: number;
+  node: number;
+  spaces: number;
+  key: string;
+}
 
-const FAIL = -1;
-const MORE = -2;
+export function newCandidate(): Candidate {
+  return { kind: 0, node: 0, spaces: 0, key: '' };
+}
 
-/** After `<` at s[j-1]: end index past `>` of a match, FAIL, or MORE (undecided at end of s). */
-function tryBracket(m: Matcher, s: string, j: number, final: boolean, out: { key: string }): number {
+/** Scratch candidate for `scan`; scanning is synchronous, so one per module is enough. */
+const scratch = newCandidate();
+
+/** `scan`/`resume` outcomes besides an end index: no match here, or undecided until more text. */
+export const FAIL = -1;
+export const MORE = -2;
+
+/**
+ * Bracketed candidate, from s[j] on (after `<`, or resumed), at trie `node` with `spaces` seen:
+ * end index past `>` of a match (key in `out.key`), FAIL, or MORE (state saved in `out`).
+ */
+function tryBracket(m: Matcher, s: string, j: number, final: boolean, out: Candidate, node: number, spaces: number): number {
   const next = m.next;
-  let node = 0;
-  let spaces = 0;
   for (let k = j; ; k++) {
-    if (k === s.length) return final ? FAIL : MORE;
+    if (k === s.length) {
+      if (final) return FAIL;
+      out.node = node;
+      out.spaces = spaces;
+      return MORE;
+    }
     let c = s.charCodeAt(k);
     if (c === SPACE) {
       if (++spaces > MAX_SPACES) return FAIL;
@@ -141,13 +173,15 @@ function tryBracket(m: Matcher, s: string, j: number, final: boolean, out: { key
   }
 }
 
-/** Bare placeholder starting at s[i] (left boundary already checked). */
-function tryBare(m: Matcher, s: string, i: number, final: boolean, out: { key: string }): number {
+/** Bare candidate from s[i] on (a fresh one at its first letter, left boundary checked), at trie `node`. */
+function tryBare(m: Matcher, s: string, i: number, final: boolean, out: Candidate, node: number): number {
   const next = m.next;
-  let node = 0;
   for (let k = i; ; k++) {
     if (k === s.length) {
-      if (!final) return MORE;
+      if (!final) {
+        out.node = node;
+        return MORE;
+      }
       const key = m.keyAt[node]!;
       if (key === '') return FAIL;
       out.key = key;
@@ -193,9 +227,9 @@ export function ruledOut(m: Matcher, c: number, d: number, before: number): bool
  * characters are decided: all of `s` when `final`, otherwise up to the first position whose
  * outcome needs more text.
  */
-export function scan(m: Matcher, s: string, prev: number, final: boolean, matches: Match[], from = 0): number {
+export function scan(m: Matcher, s: string, prev: number, final: boolean, matches: Match[], from = 0, held?: Candidate): number {
   const starts = m.starts;
-  const out = keyOut;
+  const out = scratch;
   const n = s.length;
   let i = from;
   while (i < n) {
@@ -207,12 +241,19 @@ export function scan(m: Matcher, s: string, prev: number, final: boolean, matche
     }
     let r = FAIL;
     if (kind === BRACKET) {
-      r = tryBracket(m, s, i + 1, final, out);
+      r = tryBracket(m, s, i + 1, final, out, 0, 0);
     } else {
       const before = i > 0 ? s.charCodeAt(i - 1) : prev;
-      if (before < 0 || !isWordChar(before)) r = tryBare(m, s, i, final, out);
+      if (before < 0 || !isWordChar(before)) r = tryBare(m, s, i, final, out, 0);
     }
-    if (r === MORE) return i;
+    if (r === MORE) {
+      if (held) {
+        held.kind = kind;
+        held.node = out.node;
+        held.spaces = kind === BRACKET ? out.spaces : 0;
+      }
+      return i;
+    }
     if (r > i) {
       matches.push({ start: i, end: r, key: out.key });
       i = r;
@@ -221,4 +262,24 @@ export function scan(m: Matcher, s: string, prev: number, final: boolean, matche
     }
   }
   return n;
+}
+
+/**
+ * Carry on the candidate `c` that `scan` left undecided (its `held` argument) over the text that
+ * followed, `s`, read from its start: exactly what `scan` would decide for that candidate on the
+ * held text + `s`, without re-reading the held text. Returns the match's end in `s` (key in
+ * `c.key`; 0 when a bare match ended with the held text), FAIL, or MORE (`c` updated to carry on).
+ */
+export function resume(m: Matcher, s: string, final: boolean, c: Candidate): number {
+  return c.kind === BRACKET ? tryBracket(m, s, 0, final, c, c.node, c.spaces) : tryBare(m, s, 0, final, c, c.node);
+}
+
+/**
+ * Set `c` to the candidate that a start character `ch` (`starts[ch] !== 0`, left boundary
+ * checked) is on its own at the end of the text: what `scan` leaves held for it, without a scan.
+ */
+export function startCandidate(m: Matcher, ch: number, c: Candidate): void {
+  c.kind = m.starts[ch]!;
+  c.node = c.kind === BRACKET ? 0 : m.next[EDGE[ch]!]!;
+  c.spaces = 0;
 }

@@ -83,6 +83,108 @@ describe('StreamRestorer, text', () => {
     );
   });
 
+  it('holds exactly the suffix the scanner cannot decide yet, after every push', () => {
+    // Stronger than "viable": the hold is the shortest one (everything decided is released at
+    // once) whichever path a push takes (released whole, held candidate carried on, rescanned).
+    const m = compile(REVERSE.keys());
+    fc.assert(
+      fc.property(answer(), chunkSizes, (text, sizes) => {
+        const r = new StreamRestorer(REVERSE);
+        let seen = '';
+        let out = '';
+        for (const c of chunk(text, sizes)) {
+          out += r.push(c);
+          seen += c;
+          expect(r.held).toBe(seen.length - scan(m, seen, -1, false, []));
+        }
+        expect(out + r.flush()).toBe(restoreText(text, REVERSE));
+      }),
+      { numRuns: 1500 },
+    );
+  });
+
+  it('restores every placeholder form split at every pair of points, and leaves near misses', () => {
+    // Type names with '_' (KR_RRN), held candidates that fail late while another one starts
+    // inside the held text, a bare match ending exactly where a piece ends, word chars after it.
+    const texts = [
+      'a <KR_RRN_AB12CD> b',
+      '<kr_rrn_ ab12cd >.',
+      'KR_RRN_AB12CD에게',
+      'x<KR_RRN_AB12CD!',
+      '<<EMAIL_K3F9A2>',
+      '< E EMAIL_K3F9A2 ',
+      '<E<PERSON_7Q2M4X>',
+      '<EMAIL_K3F9A2X> <EMAIL_K3F9A2>',
+      'PERSON_7Q2M4XPERSON_7Q2M4X PERSON_7Q2M4X_x PERSON_7Q2M4X',
+      '< < EMAIL_  K3F9A2>',
+      '<KR_RRN_AB12C> KR_RRN_ EMAIL_K3F9A',
+      'E\nEMAIL_K3F9A2\n',
+    ];
+    for (const text of texts) {
+      const whole = restoreText(text, REVERSE);
+      for (let a = 0; a <= text.length; a++) {
+        for (let b = a; b <= text.length; b++) {
+          const r = new StreamRestorer(REVERSE);
+          const out = r.push(text.slice(0, a)) + r.push(text.slice(a, b)) + r.push(text.slice(b)) + r.flush();
+          expect(out, `${JSON.stringify(text)} at ${a},${b}`).toBe(whole);
+        }
+      }
+      expect(streamed(text, [1])).toBe(whole);
+    }
+    expect(restoreText(texts[2]!, REVERSE)).toBe(`${REVERSE.get('<KR_RRN_AB12CD>')}에게`);
+    expect(restoreText(texts[3]!, REVERSE)).toBe(`x<${REVERSE.get('<KR_RRN_AB12CD>')}!`);
+    expect(restoreText(texts[8]!, REVERSE)).toBe(`PERSON_7Q2M4XPERSON_7Q2M4X PERSON_7Q2M4X_x 김민준`);
+  });
+
+  it('decides a held candidate from the next piece without waiting for more', () => {
+    const r = new StreamRestorer(REVERSE);
+    expect(r.push('say <')).toBe('say ');
+    expect(r.push(' ')).toBe('');
+    expect(r.push('e')).toBe('');
+    expect(r.push('X ')).toBe('< eX ');
+    expect(r.push('KR_RRN_AB12CD')).toBe('');
+    expect(r.push('')).toBe('');
+    expect(r.push('-')).toBe(`${REVERSE.get('<KR_RRN_AB12CD>')}-`);
+    // After a word character a bare placeholder cannot start: released at once.
+    expect(r.push('xKR_RRN_AB12CD')).toBe('xKR_RRN_AB12CD');
+    expect(r.push('<KR_RRN_AB12CD')).toBe('');
+    // The bracketed candidate fails at `!`; the bare one inside what was held matches.
+    expect(r.push('!')).toBe(`<${REVERSE.get('<KR_RRN_AB12CD>')}!`);
+    expect(r.held).toBe(0);
+  });
+
+  it('long pieces without `_` look only at their tail, and still hold exactly what is undecided', () => {
+    const m = compile(REVERSE.keys());
+    expect(m.maxHead).toBe(9); // `<`, two spaces, PERSON
+    const prose = 'Dear team, please forward the report to Eve and Peter by Monday. ';
+    // Undecided tails up to the longest one; one character too long, or a near miss, is text.
+    const tails = ['<', '<  PERSON', '< PERSON', 'PERSON', ' PERSO', '<kr', ' KR', '<  e', '<   PERSON', 'xPERSON', '<PERSONA', '<KRR', 'E'];
+    for (const tail of tails) {
+      for (const pad of [0, 1, 30, 40]) {
+        const piece = prose.slice(0, pad) + tail;
+        const r = new StreamRestorer(REVERSE);
+        const out = r.push(piece);
+        expect(r.held, JSON.stringify(piece)).toBe(piece.length - scan(m, piece, -1, false, []));
+        expect(out + r.push('_7Q2M4X>.') + r.flush()).toBe(restoreText(`${piece}_7Q2M4X>.`, REVERSE));
+      }
+    }
+    fc.assert(
+      fc.property(fc.array(answer(), { minLength: 1, maxLength: 6 }), fc.array(fc.integer({ min: 20, max: 90 }), { minLength: 1, maxLength: 6 }), (parts, sizes) => {
+        const text = parts.join(' and the rest of the sentence ');
+        const r = new StreamRestorer(REVERSE);
+        let seen = '';
+        let out = '';
+        for (const c of chunk(text, sizes)) {
+          out += r.push(c);
+          seen += c;
+          expect(r.held).toBe(seen.length - scan(m, seen, -1, false, []));
+        }
+        expect(out + r.flush()).toBe(restoreText(text, REVERSE));
+      }),
+      { numRuns: 800 },
+    );
+  });
+
   it('is a pass-through when nothing was issued', () => {
     const r = new StreamRestorer(new Map());
     expect(r.push('Hello <E')).toBe('Hello <E');

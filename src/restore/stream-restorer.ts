@@ -8,7 +8,7 @@
  * and the scanner only decides a position once the text after it settles it.
  */
 import { jsonEscape, JsonUnitLexer, type UnitBuffer } from './json-units.ts';
-import { matcherFor, ruledOut, scan, type Match, type Matcher } from './placeholder-matcher.ts';
+import { FAIL, MORE, matcherFor, newCandidate, resume, ruledOut, scan, startCandidate, type Match, type Matcher } from './placeholder-matcher.ts';
 import { splice } from './restore-text.ts';
 
 export interface StreamRestorerOptions {
@@ -36,6 +36,8 @@ export class StreamRestorer {
   /** Char code of the last decided (logical) character, for the bare-placeholder boundary. */
   #prev = -1;
   #pending = '';
+  /** The candidate that starts `#pending` (text mode), carried on by each push until decided. */
+  readonly #held = newCandidate();
   #units: UnitBuffer = { raw: '', log: '', offs: [] };
   readonly #lexer = new JsonUnitLexer();
   /** Reused between pushes while empty (most chunks have no match); replaced after a match. */
@@ -62,18 +64,38 @@ export class StreamRestorer {
   push(piece: string): string {
     if (this.#pass) return piece;
     if (this.#json) return this.#jsonStep(piece, false);
+    return this.#pending === '' ? this.#release(piece) : this.#carry(piece);
+  }
+
+  /**
+   * Something is held: it starts with a candidate the scan could not decide. Carry that one
+   * candidate on over `piece` (no re-reading of the held text, no joined string unless it stays
+   * undecided); only when it fails is the held text scanned again, from its second character.
+   */
+  #carry(piece: string): string {
+    if (piece === '') return '';
     const held = this.#pending;
-    if (held !== '') {
-      // Usually one held character (a word starting `E…`, a `<`) that the next one rules out:
-      // release it with the piece, without re-scanning the two joined.
-      if (held.length !== 1 || piece === '' || !ruledOut(this.#m, held.charCodeAt(0), piece.charCodeAt(0), this.#prev)) {
-        return this.#textStep(piece, 0, false);
+    const c = this.#held;
+    const r = resume(this.#m, piece, false, c);
+    if (r === MORE) {
+      this.#pending = held + piece;
+      return '';
+    }
+    this.#pending = '';
+    if (r === FAIL) {
+      const from = nextStart(this.#starts, held);
+      if (from > 0) {
+        this.#pending = held;
+        return this.#textStep(piece, from, false);
       }
-      this.#pending = '';
-      this.#prev = held.charCodeAt(0);
+      // Nothing else in the held text can start a placeholder: it is all decided.
+      this.#prev = held.charCodeAt(held.length - 1);
       return held + this.#release(piece);
     }
-    return this.#release(piece);
+    this.#prev = r > 0 ? piece.charCodeAt(r - 1) : held.charCodeAt(held.length - 1);
+    const value = this.#reverse.get(c.key);
+    const head = value ?? held + piece.slice(0, r);
+    return r === piece.length ? head : head + this.#release(r === 0 ? piece : piece.slice(r));
   }
 
   /**
@@ -85,11 +107,24 @@ export class StreamRestorer {
   #release(piece: string): string {
     const starts = this.#starts;
     const n = piece.length;
-    for (let i = 0; i < n; i++) {
+    // A long piece with no `_` can hold no whole placeholder: only its last `maxHead` characters
+    // can start one that is still undecided, so one native search replaces most of the loop.
+    let i = n > LONG_PIECE && piece.indexOf('_') < 0 ? Math.max(0, n - this.#m.maxHead) : 0;
+    for (; i < n; i++) {
       const c = piece.charCodeAt(i);
       if (c < 128 && starts[c] !== 0) {
         const before = i > 0 ? piece.charCodeAt(i - 1) : this.#prev;
-        if (!ruledOut(this.#m, c, i + 1 < n ? piece.charCodeAt(i + 1) : -1, before)) return this.#textStep(piece, i, false);
+        if (ruledOut(this.#m, c, i + 1 < n ? piece.charCodeAt(i + 1) : -1, before)) continue;
+        if (i + 1 < n) return this.#textStep(piece, i, false);
+        // The usual hold: a lone `<` or initial at the end of the piece. Undecided by definition.
+        startCandidate(this.#m, c, this.#held);
+        if (i === 0) {
+          this.#pending = piece;
+          return '';
+        }
+        this.#prev = before;
+        this.#pending = piece.slice(i);
+        return piece.slice(0, i);
       }
     }
     if (n !== 0) this.#prev = piece.charCodeAt(n - 1);
@@ -107,7 +142,7 @@ export class StreamRestorer {
     const s = this.#pending === '' ? piece : this.#pending + piece;
     if (s === '') return '';
     const matches = this.#matches;
-    const done = scan(this.#m, s, this.#prev, final, matches, from);
+    const done = scan(this.#m, s, this.#prev, final, matches, from, this.#held);
     if (done > 0) this.#prev = s.charCodeAt(done - 1);
     this.#pending = done === s.length ? '' : s.slice(done);
     if (matches.length === 0) return done === s.length ? s : s.slice(0, done);
@@ -139,6 +174,21 @@ export class StreamRestorer {
         : { raw: u.raw.slice(rawDone), log: u.log.slice(done), offs: u.offs.slice(done).map((o) => o - rawDone) };
     return out;
   }
+}
+
+/**
+ * Pieces longer than this try the `_` search first. Below it the search costs about what the
+ * character loop it saves does (streamed chunks are mostly a token of 1–8 characters).
+ */
+const LONG_PIECE = 32;
+
+/** Index of the first character of `held` after its first that can start a placeholder, or 0 if none. */
+function nextStart(starts: Uint8Array, held: string): number {
+  for (let i = 1; i < held.length; i++) {
+    const c = held.charCodeAt(i);
+    if (c < 128 && starts[c] !== 0) return i;
+  }
+  return 0;
 }
 
 function identity(s: string): string {
