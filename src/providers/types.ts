@@ -27,7 +27,10 @@ export interface Usage {
 export type FinishReason = 'stop' | 'length' | 'abort';
 
 export interface LocalGeneration {
-  /** Text pieces as the model produces them, token by token. */
+  /**
+   * Text as the model produces it: usually one token per piece, but a reader that falls behind
+   * gets everything produced since its last read in one piece (one SSE event, not one per token).
+   */
   chunks: AsyncIterable<string>;
   /** Resolves when generation ends (after `chunks` is drained). */
   done: Promise<{ usage: Usage; finishReason: FinishReason }>;
