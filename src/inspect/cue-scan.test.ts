@@ -56,6 +56,34 @@ describe('compileCueScanner', () => {
     }), { numRuns: 3000 });
   });
 
+  it('answers the same on long texts, where it switches between its letter and number loops', () => {
+    // Prose-like runs (the first loop), digit stretches (the second), and keywords ending on a
+    // unit that hands over to the second loop (`é`, outside ASCII and Hangul).
+    const longText = fc
+      .array(
+        fc.oneof(
+          cueText,
+          fc.constantFrom('The report shows revenue grew. ', '이번 분기 보고서에 따르면 ', 'req=7f3a9c2e-1b4d GET /api/v2 200 37ms\n', 'café', 'x'.repeat(50)),
+        ),
+        { maxLength: 12 },
+      )
+      .map((a) => a.join(''));
+    fc.assert(fc.property(longText, (text) => {
+      const cues = scanner.scan(text);
+      expect([...cues.hits]).toEqual(regexHits(lists, text));
+      expect(cues.clusters).toEqual(flatClusters(text));
+      expect(cues.wrapped).toBe(/\d[ \t\r]*\n[ \t\r]*\d/.test(text));
+      expect(cues.outside).toBe(/[^\x00-\x7f\uac00-\ud7a3]/.test(text));
+      expect(cues.letterDigits).toEqual([...text.matchAll(/(?<=[A-Za-z])\d/g)].map((m) => m.index));
+    }), { numRuns: 2000 });
+    for (const text of ['é', 'xé1', 'token 4111 1111 1111 1111', '1\n2', 'a1', '가 1234', 'KEY 12 34 5678']) {
+      const cues = scanner.scan(text);
+      expect([...cues.hits]).toEqual(regexHits(lists, text));
+      expect(cues.clusters).toEqual(flatClusters(text));
+      expect(cues.letterDigits).toEqual([...text.matchAll(/(?<=[A-Za-z])\d/g)].map((m) => m.index));
+    }
+  });
+
   it('works without any keyword, and folds case like a non-Unicode /i regex', () => {
     const none = compileCueScanner([undefined, []]);
     expect([...none.scan('sk-123 4567').hits]).toEqual([0, 0]);

@@ -14,8 +14,9 @@
  *
  * How: all keywords of all detectors go into one Aho–Corasick automaton compiled to a dense table
  * (one row per state, one column per character class), and digits, number separators, line feeds,
- * padding and "outside" units get classes of their own with flags, so the scan costs one table step
- * per code unit plus a little bookkeeping on the flagged ones.
+ * padding and "outside" units get classes of their own with flags. Prose costs one table step per
+ * code unit; the number bookkeeping runs only from a digit (or an "outside" unit) to the next
+ * ordinary unit.
  *
  * Keyword matching is the one the per-detector regexes had (`/…/i` without the `u` flag): keywords
  * are lower-cased, ASCII letters fold to lower case, and a non-ASCII keyword character also matches
@@ -125,7 +126,18 @@ export function compileCueScanner(lists: readonly (readonly string[] | undefined
   const outsideClass = classes++;
   classFlags.push(OUTSIDE);
   for (let c = 0x80; c < 65536; c++) if (cls[c] === 0 && !isAsciiOrHangul(c)) cls[c] = outsideClass;
-  const flags = Uint8Array.from(classFlags);
+  // Renumber the classes so that those of digits and "outside" units come last: the scan's first
+  // loop then tells where it must stop by comparing the class it already holds, without loading
+  // the class's flags.
+  const stops = (k: number): number => ((classFlags[k]! & (DIGIT | OUTSIDE)) !== 0 ? 1 : 0);
+  const byNew = Array.from({ length: classes }, (_, k) => k).sort((a, b) => stops(a) - stops(b) || a - b);
+  const newOf = new Array<number>(classes);
+  byNew.forEach((k, to) => { newOf[k] = to; });
+  for (let c = 0; c < 65536; c++) cls[c] = newOf[cls[c]!]!;
+  for (const [c, k] of classOf) classOf.set(c, newOf[k]!);
+  const flags = Uint8Array.from(byNew, (k) => classFlags[k]!);
+  /** Classes from here on are digits' and "outside" units'. */
+  const firstStop = classes - byNew.filter((k) => stops(k) === 1).length;
 
   // Trie, then breadth-first failure links, then the dense transition table.
   const goto: Map<number, number>[] = [new Map()];
@@ -206,61 +218,91 @@ export function compileCueScanner(lists: readonly (readonly string[] | undefined
       let cDigits = 0;
       let cDots = 0;
       let prevDigit = false;
-      // One step past the end, as a unit of class 0, closes a cluster running to the end through
-      // the same code as any other (a separate call after the loop made V8 deoptimize the scan).
+      // Two loops. While no digit is pending (the number state is clear), only a digit or an
+      // "outside" unit changes anything but the automaton: a separator, space or line feed there
+      // leaves every number cue as it is. So the first loop steps the automaton and stops only at
+      // those two; the second also keeps the number cues, unit by unit, and hands back at the next
+      // unit without flags (which clears the state). One loop doing both cost more than twice the
+      // automaton alone, most of it on the spaces between words.
       const n = text.length;
-      for (let i = 0; i <= n; i++) {
-        const k = i < n ? cls[text.charCodeAt(i)]! : 0;
-        row = delta[row + k]!;
+      let i = 0;
+      let k = 0;
+      let f = 0;
+      for (;;) {
+        // The number state is clear here (at the start, or reset by the unit that led back).
+        for (; i < n; i++) {
+          k = cls[text.charCodeAt(i)]!;
+          row = delta[row + k]!;
+          if (row < 0 || k >= firstStop) break;
+        }
+        if (i >= n) break;
         if (row < 0) {
+          // A keyword ends here.
           row = ~row;
           const at = outAt[row]!;
           for (let j = at + 1, end = at + 1 + outFlat[at]!; j < end; j++) hits[outFlat[j]!] = 1;
+          if (k < firstStop) { i++; continue; }
         }
-        const f = flags[k]!;
-        if (f === 0) {
-          // Letters, punctuation, Hangul: the end of any stretch of digits and separators.
-          if (inCluster) { clusters.push(cStart, i, cDigits, cDots); inCluster = false; }
-          chain = 0;
-          wrap = 0;
-          prevDigit = false;
-          continue;
-        }
-        if (f & DIGIT) {
-          if (inCluster) cDigits++;
-          else {
-            if (chain > 0 && gap <= 4) chain++;
-            else { chain = 1; chainStart = i; chainDots = 0; }
-            gap = 0;
-            if (chain === 4) {
-              inCluster = true;
-              const before = chainStart > 0 ? text.charCodeAt(chainStart - 1) : 0;
-              // A cluster may open with `+` (country code) or `(` (area code) before its first digit.
-              cStart = before === 43 || before === 40 ? chainStart - 1 : chainStart;
-              cDigits = 4;
-              cDots = chainDots;
+        f = flags[k]!;
+        // Unit `i` is a digit or an "outside" unit, already stepped.
+        for (;;) {
+          if (f & DIGIT) {
+            if (inCluster) cDigits++;
+            else {
+              if (chain > 0 && gap <= 4) chain++;
+              else { chain = 1; chainStart = i; chainDots = 0; }
+              gap = 0;
+              if (chain === 4) {
+                inCluster = true;
+                const before = chainStart > 0 ? text.charCodeAt(chainStart - 1) : 0;
+                // A cluster may open with `+` (country code) or `(` (area code) before its first digit.
+                cStart = before === 43 || before === 40 ? chainStart - 1 : chainStart;
+                cDigits = 4;
+                cDots = chainDots;
+              }
             }
+            if (!prevDigit && i > 0) {
+              const p = text.charCodeAt(i - 1) | 0x20;
+              if (p >= 97 && p <= 122) letterDigits.push(i);
+            }
+            prevDigit = true;
+            if (wrap === 2) wrapped = true;
+            wrap = 1;
+          } else {
+            prevDigit = false;
+            if (f & SEP) {
+              if (inCluster) { if (f & DOT) cDots++; }
+              else if (chain > 0) { gap++; if (f & DOT) chainDots++; }
+            } else {
+              if (inCluster) { clusters.push(cStart, i, cDigits, cDots); inCluster = false; }
+              chain = 0;
+            }
+            if (f & LF) wrap = wrap === 1 ? 2 : 0;
+            else if (!(f & PAD)) wrap = 0;
+            if (f & OUTSIDE) outside = true;
           }
-          if (!prevDigit && i > 0) {
-            const p = text.charCodeAt(i - 1) | 0x20;
-            if (p >= 97 && p <= 122) letterDigits.push(i);
+          i++;
+          // The end of the text ends a stretch like an ordinary unit (`f` 0), through the same code.
+          if (i < n) {
+            k = cls[text.charCodeAt(i)]!;
+            row = delta[row + k]!;
+            if (row < 0) {
+              row = ~row;
+              const at = outAt[row]!;
+              for (let j = at + 1, end = at + 1 + outFlat[at]!; j < end; j++) hits[outFlat[j]!] = 1;
+            }
+            f = flags[k]!;
+          } else f = 0;
+          if (f === 0) {
+            // An ordinary unit (or the end): the end of any stretch of digits and separators.
+            if (inCluster) { clusters.push(cStart, i, cDigits, cDots); inCluster = false; }
+            chain = 0;
+            wrap = 0;
+            prevDigit = false;
+            i++;
+            break;
           }
-          prevDigit = true;
-          if (wrap === 2) wrapped = true;
-          wrap = 1;
-          continue;
         }
-        prevDigit = false;
-        if (f & SEP) {
-          if (inCluster) { if (f & DOT) cDots++; }
-          else if (chain > 0) { gap++; if (f & DOT) chainDots++; }
-        } else {
-          if (inCluster) { clusters.push(cStart, i, cDigits, cDots); inCluster = false; }
-          chain = 0;
-        }
-        if (f & LF) wrap = wrap === 1 ? 2 : 0;
-        else if (!(f & PAD)) wrap = 0;
-        if (f & OUTSIDE) outside = true;
       }
       return { hits, outside, wrapped, clusters, letterDigits };
     },

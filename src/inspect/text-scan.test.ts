@@ -76,6 +76,32 @@ describe('scanNumbers', () => {
     expect(c!.tailDots).toEqual([1, 1, 1, 1, 1, 1, 1]);
   });
 
+  it('gives every cluster the same start tables whatever order its clusters are first read in', () => {
+    // Rows of one text's clusters share one array, appended as each cluster is first read.
+    const reference = (text: string, start: number, end: number): number[][] => {
+      const isWord = (c: string): boolean => /[0-9A-Za-z_]/.test(c);
+      const rows: number[][] = [];
+      for (let i = start; i < end; i++) {
+        const c = text.charAt(i);
+        if (!/[0-9+(]/.test(c) || (i > 0 && isWord(text.charAt(i - 1)))) continue;
+        const rest = text.slice(i, end);
+        const run = /^\d+/.exec(rest)?.[0].length ?? 0;
+        rows.push([i, rest.replace(/\D/g, '').length, rest.split('.').length - 1, run]);
+      }
+      return rows;
+    };
+    fc.assert(
+      fc.property(numberish, fc.boolean(), (text, reversed) => {
+        const clusters = [...new TextScan(text).numberClusters()];
+        for (const c of reversed ? [...clusters].reverse() : clusters) {
+          const rows = c.starts.map((p, k) => [p, c.tailDigits[k]!, c.tailDots[k]!, c.firstGroup[k]!]);
+          expect(rows).toEqual(reference(text, c.start, c.end));
+        }
+      }),
+      { numRuns: 1500 },
+    );
+  });
+
   it('skips starts whose first group the detector rules out, and only those', () => {
     const text = 'a 88213 200 37 b 555-234-5678';
     const tried: number[] = [];

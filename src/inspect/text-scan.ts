@@ -65,36 +65,54 @@ function isWordCode(c: number): boolean {
 }
 
 /**
- * One cluster. The per-start tables are built on first use: most clusters in logs and code
- * (`2024-03-12`, `31.118`) hold too few digits or dots for any detector to look at their starts,
- * and building the tables for every one of them cost more than the scan that found them.
+ * The per-start rows of one text's clusters, four numbers per start (position, digits left, dots
+ * left, first group: see `NumberCluster`), in one array the clusters share. A cluster appends its
+ * rows on first use: most clusters in logs and code (`2024-03-12`, `31.118`) hold too few digits
+ * or dots for any detector to look at their starts. Four small arrays per cluster cost more than
+ * the scan that found the clusters; appending to one array per text costs a fraction of it.
  */
+const ROW = 4;
+
 class Cluster implements NumberCluster {
-  private detail: { starts: number[]; tailDigits: number[]; tailDots: number[]; firstGroup: number[] } | undefined;
+  /** Index of this cluster's first row in `rows`, -1 until built; and its number of rows. */
+  at = -1;
+  count = 0;
 
   constructor(
     private readonly text: string,
+    /** Shared by the clusters of one text. */
+    private readonly rows: number[],
     readonly start: number,
     readonly end: number,
     readonly digits: number,
     readonly dots: number,
   ) {}
 
-  get starts(): readonly number[] { return (this.detail ??= this.build()).starts; }
-  get tailDigits(): readonly number[] { return (this.detail ??= this.build()).tailDigits; }
-  get tailDots(): readonly number[] { return (this.detail ??= this.build()).tailDots; }
-  get firstGroup(): readonly number[] { return (this.detail ??= this.build()).firstGroup; }
+  /** The shared rows, this cluster's built (from `at`, `count` rows of `ROW`). */
+  table(): readonly number[] {
+    if (this.at < 0) this.build();
+    return this.rows;
+  }
 
-  private build(): NonNullable<Cluster['detail']> {
-    const { text, start, end } = this;
+  get starts(): readonly number[] { return this.column(0); }
+  get tailDigits(): readonly number[] { return this.column(1); }
+  get tailDots(): readonly number[] { return this.column(2); }
+  get firstGroup(): readonly number[] { return this.column(3); }
+
+  private column(k: number): number[] {
+    const t = this.table();
+    const out: number[] = [];
+    for (let q = this.at + k, end = this.at + this.count * ROW; q < end; q += ROW) out.push(t[q]!);
+    return out;
+  }
+
+  private build(): void {
+    const { text, start, end, rows } = this;
+    const at = rows.length;
     let digits = 0;
     let dots = 0;
-    const starts: number[] = [];
-    // Digits and dots before each start; turned into counts left after it once the totals are known.
-    const tailDigits: number[] = [];
-    const tailDots: number[] = [];
-    const firstGroup: number[] = [];
-    // The digit run being read, and the start (index into `starts`) waiting for its length.
+    // Each row holds digits and dots seen before its start until the totals are known; then the
+    // counts left from it. The digit run being read, and the row waiting for its length.
     let runStart = -1;
     let open = -1;
     let prev = start > 0 ? text.charCodeAt(start - 1) : 0;
@@ -102,16 +120,13 @@ class Cluster implements NumberCluster {
       const c = text.charCodeAt(i);
       const digit = isDigitCode(c);
       if (!digit && runStart >= 0) {
-        if (open >= 0) firstGroup[open] = i - runStart;
+        if (open >= 0) rows[open + 3] = i - runStart;
         runStart = -1;
         open = -1;
       }
       if ((digit || c === 43 || c === 40) && !isWordCode(prev)) {
-        if (digit) open = starts.length;
-        starts.push(i);
-        tailDigits.push(digits);
-        tailDots.push(dots);
-        firstGroup.push(0);
+        if (digit) open = rows.length;
+        rows.push(i, digits, dots, 0);
       }
       if (digit) {
         digits++;
@@ -119,24 +134,31 @@ class Cluster implements NumberCluster {
       } else if (c === 46) dots++;
       prev = c;
     }
-    if (open >= 0) firstGroup[open] = end - runStart;
-    for (let k = 0; k < starts.length; k++) {
-      tailDigits[k] = digits - tailDigits[k]!;
-      tailDots[k] = dots - tailDots[k]!;
+    if (open >= 0) rows[open + 3] = end - runStart;
+    for (let q = at; q < rows.length; q += ROW) {
+      rows[q + 1] = digits - rows[q + 1]!;
+      rows[q + 2] = dots - rows[q + 2]!;
     }
-    return { starts, tailDigits, tailDots, firstGroup };
+    this.at = at;
+    this.count = (rows.length - at) / ROW;
   }
 }
 
-function fromCues(text: string, flat: readonly number[]): NumberCluster[] {
-  const out: NumberCluster[] = [];
-  for (let i = 0; i < flat.length; i += 4) out.push(new Cluster(text, flat[i]!, flat[i + 1]!, flat[i + 2]!, flat[i + 3]!));
+function fromCues(text: string, flat: readonly number[]): Cluster[] {
+  const out: Cluster[] = [];
+  const rows: number[] = [];
+  for (let i = 0; i < flat.length; i += 4) out.push(new Cluster(text, rows, flat[i]!, flat[i + 1]!, flat[i + 2]!, flat[i + 3]!));
   return out;
 }
 
 /** The clusters by regex, for a text without cues (the cue scan finds the same ones in its pass). */
 export function findClusters(text: string): NumberCluster[] {
-  const out: NumberCluster[] = [];
+  return regexClusters(text);
+}
+
+function regexClusters(text: string): Cluster[] {
+  const out: Cluster[] = [];
+  const rows: number[] = [];
   const re = new RegExp(CLUSTER);
   let m: RegExpExecArray | null;
   while ((m = re.exec(text)) !== null) {
@@ -159,7 +181,7 @@ export function findClusters(text: string): NumberCluster[] {
       else if (!isSeparator(c)) break;
       end++;
     }
-    out.push(new Cluster(text, start, end, digits, dots));
+    out.push(new Cluster(text, rows, start, end, digits, dots));
     re.lastIndex = end;
   }
   return out;
@@ -175,7 +197,7 @@ const LETTER_DIGIT = /(?<=[A-Za-z])\d/g;
  */
 export class TextScan {
   private lowerText: string | undefined;
-  private clusters: NumberCluster[] | undefined;
+  private clusters: Cluster[] | undefined;
   private joints: readonly number[] | undefined;
   private readonly memo = new Map<string, unknown>();
 
@@ -189,7 +211,12 @@ export class TextScan {
 
   /** Number clusters in text order. */
   numberClusters(): readonly NumberCluster[] {
-    this.clusters ??= this.cues ? fromCues(this.text, this.cues.clusters) : findClusters(this.text);
+    return this.clusterList();
+  }
+
+  /** The clusters with their per-start rows (for `scanNumbers`). */
+  clusterList(): readonly Cluster[] {
+    this.clusters ??= this.cues ? fromCues(this.text, this.cues.clusters) : regexClusters(this.text);
     return this.clusters;
   }
 
@@ -265,19 +292,20 @@ export function scanNumbers(
   within?: readonly (readonly [number, number])[],
 ): void {
   const sticky = stickyOf(re);
+  const minDigits = need.digits;
   const minDots = need.dots ?? 0;
   const first = need.first;
   const group = need.firstGroup;
   let floor = 0;
   let w = 0;
-  for (const c of scanOf(text, ctx).numberClusters()) {
-    if (c.digits < need.digits || c.dots < minDots || c.end <= floor) continue;
-    const starts = c.starts;
-    for (let i = 0; i < starts.length; i++) {
+  for (const c of scanOf(text, ctx).clusterList()) {
+    if (c.digits < minDigits || c.dots < minDots || c.end <= floor) continue;
+    const rows = c.table();
+    for (let q = c.at, qEnd = c.at + c.count * ROW; q < qEnd; q += ROW) {
       // Too few digits (dots) left in the cluster for any match from here on.
-      if (c.tailDigits[i]! < need.digits) break;
-      if (c.tailDots[i]! < minDots) break;
-      const p = starts[i]!;
+      if (rows[q + 1]! < minDigits) break;
+      if (rows[q + 2]! < minDots) break;
+      const p = rows[q]!;
       if (p < floor) continue;
       if (within) {
         while (w < within.length && within[w]![1] <= p) w++;
@@ -285,7 +313,8 @@ export function scanNumbers(
         if (p < within[w]![0]) continue;
       }
       if (first !== undefined && !first.includes(text.charAt(p))) continue;
-      if (group !== undefined && c.firstGroup[i]! > 0 && !group(c.firstGroup[i]!)) continue;
+      const firstGroup = rows[q + 3]!;
+      if (group !== undefined && firstGroup > 0 && !group(firstGroup)) continue;
       sticky.lastIndex = p;
       const m = sticky.exec(text);
       if (m === null) continue;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { addressKr } from './address-kr.ts';
 
 const found = (text: string): string[] => addressKr.detect(text, {}).map((f) => text.slice(f.start, f.end));
@@ -43,5 +44,14 @@ describe('address.kr', () => {
       addressKr.detect(text, {});
       expect(performance.now() - t0, unit).toBeLessThan(3000);
     }
+  });
+
+  it('finds addresses only in texts holding one of its keywords (the engine skips the others)', () => {
+    const keys = addressKr.keywords ?? [];
+    const piece = fc.constantFrom('서울특별시', '강남구', '테헤란로', '152', ' ', '역삼동', '737', '산', '번지', '읍', '면', '리', '길', '가', '3동', '101호', ', ', '경기도', '수원시', '-', '12');
+    fc.assert(fc.property(fc.array(piece, { maxLength: 10 }), (parts) => {
+      const text = parts.join('');
+      if (addressKr.detect(text, {}).length > 0) expect(keys.some((k) => text.includes(k))).toBe(true);
+    }), { numRuns: 3000 });
   });
 });

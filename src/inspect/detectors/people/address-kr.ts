@@ -43,8 +43,9 @@ const isDigit = (c: number): boolean => c >= 48 && c <= 57;
  * (spaces and 산 between allowed). The longest region + 읍/면 + road before that syllable is 48
  * characters; 64 leaves margin.
  */
+const ANCHOR_SYLLABLES = ['로', '길', '동', '읍', '면', '리', '가'];
 const SCAN: AnchoredScan = {
-  anchor: /[로길동읍면리가][^\S\r\n]{0,2}(?:산[^\S\r\n]{0,2})?\d/g,
+  anchor: new RegExp(`[${ANCHOR_SYLLABLES.join('')}][^\\S\\r\\n]{0,2}(?:산[^\\S\\r\\n]{0,2})?\\d`, 'g'),
   before: 64,
   // Road and lot forms start at a Hangul word; the bare lot form may start with a digit (`3동`).
   canStart(text, at) {
@@ -58,6 +59,8 @@ const SCAN: AnchoredScan = {
 export const addressKr: Detector = {
   id: 'address.kr',
   types: ['ADDRESS'],
+  // Every match holds an anchor, so one of its syllables: the cue pass skips texts without any.
+  keywords: ANCHOR_SYLLABLES,
   detect(text: string): Finding[] {
     const out: Finding[] = [];
     try {

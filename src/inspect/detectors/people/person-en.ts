@@ -124,6 +124,10 @@ const LOWER_NEEDLES: readonly { readonly needle: string; readonly offset: number
   { needle: 'name', offset: -3 }, // `my name`
   { needle: 'll me', offset: -2 }, // `call me` (`indexOf` is faster for a needle opening with a rarer letter)
 ];
+/** Each distinct needle once, with every offset it stands for: `name` is searched once, not twice. */
+const NEEDLE_OFFSETS: readonly (readonly [string, readonly number[]])[] = [
+  ...LOWER_NEEDLES.reduce((m, { needle, offset }) => m.set(needle, [...(m.get(needle) ?? []), offset]), new Map<string, number[]>()),
+];
 const lowerStartsCovered = CUES.flatMap((c) => c.starts.filter((w) => /^[a-z]/.test(w)))
   .every((w) => LOWER_NEEDLES.some((n) => w.slice(-n.offset).startsWith(n.needle)));
 if (!lowerStartsCovered) throw new Error('every lower-case cue start needs a needle');
@@ -155,9 +159,9 @@ function candidateStarts(text: string): number[] {
   // Start words overlap (`Hi`, `Hiroshi`): try every position one begins at.
   for (let m = re.exec(text); m !== null; m = re.exec(text)) { out.push(m.index); re.lastIndex = m.index + 1; }
   let extra = false;
-  for (const { needle, offset } of LOWER_NEEDLES) {
+  for (const [needle, offsets] of NEEDLE_OFFSETS) {
     for (let i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + 1)) {
-      if (i + offset >= 0) { out.push(i + offset); extra = true; }
+      for (const offset of offsets) if (i + offset >= 0) { out.push(i + offset); extra = true; }
     }
   }
   if (!extra) return out;

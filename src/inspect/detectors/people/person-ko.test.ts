@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { personKo } from './person-ko.ts';
 import { NAME_LABELS, TITLES } from './korean-names.ts';
 
@@ -90,5 +91,20 @@ describe('person.ko', () => {
       expect(performance.now() - t0).toBeLessThan(3000);
     }
     expect(() => personKo.detect('\ud800김민수님\u0000', {})).not.toThrow();
+  });
+
+  it('lists keywords (the engine prefilter) that every title and label holds one of', () => {
+    const keys = personKo.keywords ?? [];
+    for (const word of [...TITLES, ...NAME_LABELS]) expect(keys.some((k) => word.includes(k)), word).toBe(true);
+  });
+
+  it('finds nothing in a text holding none of its keywords', () => {
+    const keys = personKo.keywords ?? [];
+    const piece = fc.constantFrom(...TITLES, ...NAME_LABELS, '김', '민수', '이', '지은', ' ', ':', '님', '박서준', '홍길동', '입니다', '\n', 'a');
+    fc.assert(fc.property(fc.array(piece, { maxLength: 12 }), (parts) => {
+      const text = parts.join('');
+      if (keys.some((k) => text.includes(k))) return;
+      expect(personKo.detect(text, {})).toEqual([]);
+    }), { numRuns: 2000 });
   });
 });

@@ -127,6 +127,9 @@ function plausible(surname: string, given: string): boolean {
 export const personKo: Detector = {
   id: 'person.ko',
   types: ['PERSON'],
+  // Every match holds a title or a label, and each of those holds a key syllable: a text without
+  // any (English, code, logs) has nothing here, and the engine's cue pass already knows that.
+  keywords: [...KEYED.keys()].map((c) => String.fromCharCode(c)),
   detect(text: string): Finding[] {
     const out: Finding[] = [];
     const seen = new Set<number>();

@@ -10,7 +10,7 @@
  * address needs a digit in one of its groups when it has fewer than three.
  */
 import type { DetectContext, Detector, Finding } from '../../types.ts';
-import { scanNumbers } from '../../text-scan.ts';
+import { scanNumbers, type ClusterNeed } from '../../text-scan.ts';
 import { CONTEXT_BOOST, hasContext } from './context.ts';
 import { codeAt, finding, isWordChar } from './scan.ts';
 
@@ -79,12 +79,15 @@ function versionBefore(text: string, start: number): boolean {
   return hasContext(text, start, start, VERSION_WORDS, 12);
 }
 
+/** What a cluster needs before the regex is tried (one object per module, not one per call). */
+const V4_NEED: ClusterNeed = { digits: 4, dots: 3, firstGroup: (n: number): boolean => n <= 3 };
+
 export const ipAddressDetector: Detector = {
   id: ID,
   types: [TYPE],
   detect(text: string, ctx?: DetectContext): Finding[] {
     const out: Finding[] = [];
-    scanNumbers(V4, text, ctx, { digits: 4, dots: 3, firstGroup: (n) => n <= 3 }, (m) => {
+    scanNumbers(V4, text, ctx, V4_NEED, (m) => {
       const start = m.index;
       const end = start + m[0].length;
       const before = codeAt(text, start - 1);

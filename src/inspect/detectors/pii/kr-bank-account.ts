@@ -12,7 +12,7 @@
  * numbers as account numbers).
  */
 import type { DetectContext, Detector, Finding } from '../../types.ts';
-import { scanNumbers } from '../../text-scan.ts';
+import { scanNumbers, type ClusterNeed } from '../../text-scan.ts';
 import { containsAny, ownWindow } from './context.ts';
 import { finding, gluedToNeighbour } from './scan.ts';
 
@@ -32,6 +32,9 @@ const SHORT_WINDOW = 4;
 const CANDIDATE = /\d{2,14}(?:[- ]\d{2,8}){0,4}/g;
 const WINDOW = 24;
 
+/** What a cluster needs before the regex is tried (one object per module, not one per call). */
+const CANDIDATE_NEED: ClusterNeed = { digits: 10, firstGroup: (n: number): boolean => n >= 2 && n <= 14 };
+
 export const krBankAccountDetector: Detector = {
   id: ID,
   types: [TYPE],
@@ -39,7 +42,7 @@ export const krBankAccountDetector: Detector = {
     const out: Finding[] = [];
     // No keyword prefilter: each ten-digit candidate is checked for its own bank or account word
     // (below), cheaper than finding every occurrence of forty words first.
-    scanNumbers(CANDIDATE, text, ctx, { digits: 10, firstGroup: (n) => n >= 2 && n <= 14 }, (m: RegExpExecArray): number => {
+    scanNumbers(CANDIDATE, text, ctx, CANDIDATE_NEED, (m: RegExpExecArray): number => {
       const start = m.index;
       const end = start + m[0].length;
       if (gluedToNeighbour(text, start, end)) return start + 1;

@@ -7,7 +7,7 @@
  * and the 2-2-6-2 shape carry the precision: 0.6 dashed, 0.7 with a region name, +0.35 context.
  */
 import type { DetectContext, Detector, Finding } from '../../types.ts';
-import { scanNumbers } from '../../text-scan.ts';
+import { scanNumbers, type ClusterNeed } from '../../text-scan.ts';
 import { CONTEXT_BOOST, hasOwnContext } from './context.ts';
 import { finding, gluedToNeighbour } from './scan.ts';
 
@@ -28,12 +28,16 @@ function regionStart(text: string, at: number): number {
   return -1;
 }
 
+/** What a cluster needs before the regex is tried (one object per module, not one per call). */
+const NUMERIC_NEED: ClusterNeed = { digits: 12, first: '12', firstGroup: (n: number): boolean => n === 2 || n >= 12 };
+const NAMED_DIGITS_NEED: ClusterNeed = { digits: 10, firstGroup: (n: number): boolean => n === 2 };
+
 export const krDriverLicenseDetector: Detector = {
   id: ID,
   types: [TYPE],
   detect(text: string, ctx?: DetectContext): Finding[] {
     const out: Finding[] = [];
-    scanNumbers(NUMERIC, text, ctx, { digits: 12, first: '12', firstGroup: (n) => n === 2 || n >= 12 }, (m) => {
+    scanNumbers(NUMERIC, text, ctx, NUMERIC_NEED, (m) => {
       const start = m.index;
       const end = start + m[0].length;
       if (gluedToNeighbour(text, start, end)) return start + 1;
@@ -46,7 +50,7 @@ export const krDriverLicenseDetector: Detector = {
       return end;
     });
     // Named form (`서울 12-345678-90`): found from its digits, the region name looked up before them.
-    scanNumbers(NAMED_DIGITS, text, ctx, { digits: 10, firstGroup: (n) => n === 2 }, (m) => {
+    scanNumbers(NAMED_DIGITS, text, ctx, NAMED_DIGITS_NEED, (m) => {
       const start = regionStart(text, m.index);
       if (start < 0) return m.index + 1;
       const end = m.index + m[0].length;

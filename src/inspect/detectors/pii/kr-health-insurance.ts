@@ -8,7 +8,7 @@
  * characters before it (score 0.75).
  */
 import type { DetectContext, Detector, Finding } from '../../types.ts';
-import { scanNumbers } from '../../text-scan.ts';
+import { scanNumbers, type ClusterNeed } from '../../text-scan.ts';
 import { hasOwnContext } from './context.ts';
 import { finding, gluedToNeighbour } from './scan.ts';
 
@@ -16,6 +16,9 @@ const ID = 'kr_health_insurance';
 const TYPE = 'KR_HEALTH_INSURANCE';
 const CONTEXT = ['건강보험', '보험증', '건보', '의료보험', 'health insurance', 'nhis'];
 const CANDIDATE = /\d{1,11}(?:[- ]\d{1,10}){0,2}/g;
+
+/** What a cluster needs before the regex is tried (one object per module, not one per call). */
+const CANDIDATE_NEED: ClusterNeed = { digits: 10, firstGroup: (n: number): boolean => n <= 11 };
 
 export const krHealthInsuranceDetector: Detector = {
   id: ID,
@@ -27,7 +30,7 @@ export const krHealthInsuranceDetector: Detector = {
     const out: Finding[] = [];
     // Every ten-digit candidate is checked for its own label (`hasOwnContext` below); looking the
     // words up around each candidate costs less than finding every occurrence of them first.
-    scanNumbers(CANDIDATE, text, ctx, { digits: 10, firstGroup: (n) => n <= 11 }, (m: RegExpExecArray): number => {
+    scanNumbers(CANDIDATE, text, ctx, CANDIDATE_NEED, (m: RegExpExecArray): number => {
       const start = m.index;
       const end = start + m[0].length;
       if (gluedToNeighbour(text, start, end)) return start + 1;

@@ -14,10 +14,13 @@ import { crnChecksumValid, frnChecksumValid, isValidDate, rrnChecksumValid } fro
 import { hasOwnContext } from './context.ts';
 import { gluedToNeighbour } from './scan.ts';
 import type { DetectContext } from '../../types.ts';
-import { scanNumbers, scanOf } from '../../text-scan.ts';
+import { scanNumbers, scanOf, type ClusterNeed } from '../../text-scan.ts';
 
 /** Digits 6 + 7 with a dash, en dash, a space, or nothing between. */
 const ID13 = /\d{6}([-\u2013 ]?)\d{7}/g;
+
+/** What a cluster needs before the regex is tried (one object per module, not one per call). */
+const ID13_NEED: ClusterNeed = { digits: 13, firstGroup: (n: number): boolean => n === 6 || n >= 13 };
 
 export const RRN_CONTEXT = ['주민', 'rrn', 'resident registration', '생년월일', '신분증'];
 export const FRN_CONTEXT = ['외국인', 'frn', 'alien registration', 'foreign registration', '체류', 'residence card'];
@@ -39,7 +42,7 @@ export function scanId13(text: string, ctx?: DetectContext): readonly Id13[] {
 
 function findId13(text: string, ctx: DetectContext | undefined): Id13[] {
   const out: Id13[] = [];
-  scanNumbers(ID13, text, ctx, { digits: 13, firstGroup: (n) => n === 6 || n >= 13 }, (m) => {
+  scanNumbers(ID13, text, ctx, ID13_NEED, (m) => {
     const start = m.index;
     const end = start + m[0].length;
     if (gluedToNeighbour(text, start, end)) return start + 1;

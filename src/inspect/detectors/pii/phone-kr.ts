@@ -11,7 +11,7 @@
  * as another kind of number (`주문번호`, `tracking`; see `phone-label.ts`) drops below 0.5.
  */
 import type { DetectContext, Detector, Finding } from '../../types.ts';
-import { scanNumbers } from '../../text-scan.ts';
+import { scanNumbers, type ClusterNeed } from '../../text-scan.ts';
 import { CONTEXT_BOOST, hasContext } from './context.ts';
 import { numberLabel } from './phone-label.ts';
 import { PHONE_CONTEXT } from './phone-words.ts';
@@ -61,12 +61,16 @@ function scoreDomestic(m: RegExpExecArray): number {
   return mobile ? 0.6 : 0.4;
 }
 
+/** What a cluster needs before the regex is tried (one object per module, not one per call). */
+const KR_PHONE_NEED: ClusterNeed = { digits: 9, first: '0+(', firstGroup: (n: number): boolean => (n >= 2 && n <= 4) || n >= 9 };
+const KR_REPRESENTATIVE_NEED: ClusterNeed = { digits: 8, first: '1', firstGroup: (n: number): boolean => n === 4 || n >= 8 };
+
 export const krPhoneDetector: Detector = {
   id: ID,
   types: [TYPE],
   detect(text: string, ctx?: DetectContext): Finding[] {
     const out: Finding[] = [];
-    scanNumbers(KR_PHONE, text, ctx, { digits: 9, first: '0+(', firstGroup: (n) => (n >= 2 && n <= 4) || n >= 9 }, (m) => {
+    scanNumbers(KR_PHONE, text, ctx, KR_PHONE_NEED, (m) => {
       const start = m.index;
       const end = start + m[0].length;
       if (gluedToNeighbour(text, start, end) || text.charCodeAt(start - 1) === 43 /* + */) return start + 1;
@@ -76,7 +80,7 @@ export const krPhoneDetector: Detector = {
       out.push(finding(TYPE, start, end, score, ID));
       return end;
     });
-    scanNumbers(KR_REPRESENTATIVE, text, ctx, { digits: 8, first: '1', firstGroup: (n) => n === 4 || n >= 8 }, (m) => {
+    scanNumbers(KR_REPRESENTATIVE, text, ctx, KR_REPRESENTATIVE_NEED, (m) => {
       const start = m.index;
       const end = start + m[0].length;
       if (gluedToNeighbour(text, start, end)) return start + 1;

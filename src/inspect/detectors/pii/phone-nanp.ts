@@ -7,7 +7,7 @@
  * labelled as something else (`order no`, `tracking`, `주문번호`; see `phone-label.ts`) loses 0.35.
  */
 import type { DetectContext, Detector, Finding } from '../../types.ts';
-import { scanNumbers } from '../../text-scan.ts';
+import { scanNumbers, type ClusterNeed } from '../../text-scan.ts';
 import { CONTEXT_BOOST, hasContext } from './context.ts';
 import { numberLabel } from './phone-label.ts';
 import { PHONE_CONTEXT, PHONE_CONTEXT_AFTER } from './phone-words.ts';
@@ -20,12 +20,15 @@ const TYPE = 'PHONE';
 const NANP =
   /(\+1[ .-]?|(?:00)?1[ .-])?(?:(\([2-9]\d\d\))[ .-]?|([2-9]\d\d)([ .-]))\d{3}([ .-])\d{4}(?:[ ]?(?:x|ext\.?)[ ]?\d{1,6})?/gi;
 
+/** What a cluster needs before the regex is tried (one object per module, not one per call). */
+const NANP_NEED: ClusterNeed = { digits: 10, firstGroup: (n: number): boolean => n === 1 || n === 3 };
+
 export const nanpPhoneDetector: Detector = {
   id: ID,
   types: [TYPE],
   detect(text: string, ctx?: DetectContext): Finding[] {
     const out: Finding[] = [];
-    scanNumbers(NANP, text, ctx, { digits: 10, firstGroup: (n) => n === 1 || n === 3 }, (m) => {
+    scanNumbers(NANP, text, ctx, NANP_NEED, (m) => {
       const start = m.index;
       const end = start + m[0].length;
       // A space counts as glue here: "21 284 698 2548" is one foreign number, not a NANP one.

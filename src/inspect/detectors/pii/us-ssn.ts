@@ -5,7 +5,7 @@
  * 900–999, group 00, serial 0000, and the well-known advertising/sample numbers.
  */
 import type { DetectContext, Detector, Finding } from '../../types.ts';
-import { scanNumbers } from '../../text-scan.ts';
+import { scanNumbers, type ClusterNeed } from '../../text-scan.ts';
 import { CONTEXT_BOOST, hasOwnContext } from './context.ts';
 import { finding, gluedToNeighbour } from './scan.ts';
 
@@ -24,12 +24,15 @@ function issuable(d: string): boolean {
   return true;
 }
 
+/** What a cluster needs before the regex is tried (one object per module, not one per call). */
+const CANDIDATE_NEED: ClusterNeed = { digits: 9, firstGroup: (n: number): boolean => n === 3 || n >= 9 };
+
 export const usSsnDetector: Detector = {
   id: ID,
   types: [TYPE],
   detect(text: string, ctx?: DetectContext): Finding[] {
     const out: Finding[] = [];
-    scanNumbers(CANDIDATE, text, ctx, { digits: 9, firstGroup: (n) => n === 3 || n >= 9 }, (m) => {
+    scanNumbers(CANDIDATE, text, ctx, CANDIDATE_NEED, (m) => {
       const start = m.index;
       const end = start + m[0].length;
       if (gluedToNeighbour(text, start, end)) return start + 1;
