@@ -20,7 +20,7 @@ import type { Logger } from '../util/log.ts';
 import { readSse, type SseEvent } from '../util/sse.ts';
 import { answerTransforms } from './answer-transforms.ts';
 import { answerInspector, inspectRequest, rejectSensitiveModelName } from './inspect-request.ts';
-import { requireJsonData, sseResponse, withIdleTimeout, type StreamEnd } from './stream.ts';
+import { requireJsonData, sseResponse, type StreamEnd } from './stream.ts';
 import { redactRequest } from './transform-request.ts';
 
 export interface PipelineDeps {
@@ -101,10 +101,12 @@ export async function runPipeline(dialect: Dialect, body: unknown, scope: Reques
   }
 
   if (!res.body) throw new VeilError('upstream_error', 'Upstream provider sent an empty stream.');
-  const upstream = withIdleTimeout(res.body, deps.upstreamTimeoutMs, () => new VeilError('upstream_timeout', `Upstream stream stalled for ${deps.upstreamTimeoutMs} ms.`));
   const stats: StreamStats = {};
-  const events = dialect.transformStream(requireJsonData(readSse(upstream)), t, stats);
-  return streamToClient(dialect, events, stats, scope, deps, tUp, () => upstreamCtl.abort());
+  const stalled = () => new VeilError('upstream_timeout', `Upstream stream stalled for ${deps.upstreamTimeoutMs} ms.`);
+  const source = readSse(res.body, { idle: { ms: deps.upstreamTimeoutMs, error: stalled } });
+  const events = dialect.transformStream(requireJsonData(source), t, stats);
+  // Events parsed from one upstream read leave as one chunk (one socket write), as a byte pipe's would.
+  return streamToClient(dialect, events, stats, scope, deps, tUp, () => upstreamCtl.abort(), () => source.buffered > 0);
 }
 
 async function runLocal(dialect: Dialect, req: ParsedRequest, model: LocalModel, scope: RequestScope, deps: PipelineDeps): Promise<Response> {
@@ -137,7 +139,10 @@ async function runLocal(dialect: Dialect, req: ParsedRequest, model: LocalModel,
  * whose body stream is then read back chunk by chunk.
  */
 function jsonResponse(text: string, headers: Record<string, string>): Response {
-  return new Response(text, { headers: { 'content-type': 'application/json', ...headers } });
+  // Key by key: on Node 20 keys added to an object through a spread cost ~5 µs each.
+  const all: Record<string, string> = { 'content-type': 'application/json' };
+  for (const k of Object.keys(headers)) all[k] = headers[k]!;
+  return new Response(text, { headers: all });
 }
 
 /**
@@ -170,6 +175,7 @@ function streamToClient(
   deps: PipelineDeps,
   tUp: number,
   cancelUpstream: () => void,
+  more?: () => boolean,
 ): Response {
   const { audit } = scope;
   audit.deferred = true;
@@ -194,6 +200,7 @@ function streamToClient(
     headers: scope.headers,
     onEnd: finish,
     onCancel: cancelUpstream,
+    more,
     renderError: (e) => {
       const err = isVeilError(e) ? e : new VeilError('upstream_error', 'The upstream stream failed.');
       return dialect.renderStreamError(err);

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { SseEvent } from '../util/sse.ts';
+import { identity, PH, restoring } from '../../test/support/answer-fixtures.ts';
+import { transformChatStream } from '../dialects/openai-chat/answer.ts';
+import { formatSse, readSse, type SseEvent } from '../util/sse.ts';
 import { requireJsonData, sseResponse, type StreamEnd } from './stream.ts';
 
 async function* events(n: number, failAt = -1): AsyncGenerator<SseEvent> {
@@ -77,6 +79,115 @@ describe('sseResponse: the record is written before the last byte', () => {
   it('an onEnd that throws still ends the stream', async () => {
     const res = sseResponse(events(2), { headers: {}, onEnd: () => Promise.reject(new Error('disk full')), onCancel: () => {} });
     expect(await res.text()).toContain('"i":1');
+  });
+});
+
+describe('sseResponse: events of one upstream read leave as one chunk', () => {
+  const enc = new TextEncoder();
+  const chunk = (i: number) => formatSse({ data: `{"choices":[{"index":0,"delta":{"content":"p${i} "}}]} ` });
+
+  /** A body whose first `now` frames are queued at once; the rest arrive one by one later. */
+  function upstream(frames: string[], now: number) {
+    return new ReadableStream<Uint8Array>({
+      async start(ctl) {
+        for (const f of frames.slice(0, now)) ctl.enqueue(enc.encode(f));
+        for (const f of frames.slice(now)) {
+          await new Promise((r) => setTimeout(r, 5));
+          ctl.enqueue(enc.encode(f));
+        }
+        ctl.close();
+      },
+    });
+  }
+  async function chunks(res: Response): Promise<string[]> {
+    const out: string[] = [];
+    const dec = new TextDecoder();
+    const reader = res.body!.getReader();
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) return out;
+      out.push(dec.decode(value));
+    }
+  }
+
+  it('forwards unchanged events byte for byte, queued ones in one chunk, later ones on their own, in order', async () => {
+    const frames = [...Array.from({ length: 6 }, (_, i) => chunk(i)), 'data: [DONE]\n\n'];
+    const src = readSse(upstream(frames, 4));
+    const d = deferredEnd();
+    d.release();
+    const res = sseResponse(transformChatStream(requireJsonData(src), identity, {}), { headers: {}, onEnd: d.onEnd, onCancel: () => {}, more: () => src.buffered > 0 });
+    const out = await chunks(res);
+    expect(out.join('')).toBe(frames.join(''));
+    expect(out).toEqual([frames.slice(0, 4).join(''), frames[4], frames[5], frames[6]]);
+    expect(d.ends).toEqual([{ kind: 'complete' }]);
+  });
+
+  it('restores a placeholder cut between two reads and between two queued events alike', async () => {
+    const ev = (text: string) => formatSse({ data: JSON.stringify({ choices: [{ index: 0, delta: { content: text }, finish_reason: null }] }) });
+    const cut = Math.floor(PH.length / 2);
+    const frames = [ev(`Mail ${PH.slice(0, cut)}`), ev(`${PH.slice(cut)} and ${PH.slice(0, 3)}`), ev(`${PH.slice(3)}.`), 'data: [DONE]\n\n'];
+    for (const now of [1, 2, 4]) {
+      const src = readSse(upstream(frames, now));
+      const res = sseResponse(transformChatStream(requireJsonData(src), restoring, {}), { headers: {}, onEnd: () => {}, onCancel: () => {}, more: () => src.buffered > 0 });
+      const text = (await res.text())
+        .split('\n\n')
+        .filter((e) => e.startsWith('data: {'))
+        .map((e) => JSON.parse(e.slice(6)).choices[0].delta.content ?? '')
+        .join('');
+      expect(text).not.toContain('<');
+      expect(text).toMatch(/^Mail \S+@\S+ and \S+@\S+\.$/);
+    }
+  });
+
+  it('the record is still written before the last byte when the end comes with a batch', async () => {
+    const frames = [chunk(0), chunk(1), 'data: [DONE]\n\n'];
+    const src = readSse(upstream(frames, 3));
+    const d = deferredEnd();
+    const res = sseResponse(requireJsonData(src), { headers: {}, onEnd: d.onEnd, onCancel: () => {}, more: () => src.buffered > 0 });
+    const reader = res.body!.getReader();
+    expect(new TextDecoder().decode((await reader.read()).value)).toBe(frames.join(''));
+    let finished = false;
+    const last = reader.read().then((r) => (finished = r.done));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(d.ends).toEqual([{ kind: 'complete' }]);
+    expect(finished).toBe(false);
+    d.release();
+    await last;
+    expect(finished).toBe(true);
+    expect(d.recorded()).toBe(true);
+  });
+
+  it('a failure after queued events sends them, then the error event, in one chunk', async () => {
+    const frames = [chunk(0), chunk(1), 'data: {"cut\n\n'];
+    const src = readSse(upstream(frames, 3));
+    const d = deferredEnd();
+    d.release();
+    const res = sseResponse(requireJsonData(src), { headers: {}, onEnd: d.onEnd, onCancel: () => {}, more: () => src.buffered > 0, renderError: () => ({ data: '{"error":"x"}' }) });
+    expect(await chunks(res)).toEqual([chunk(0) + chunk(1) + 'data: {"error":"x"}\n\n']);
+    expect(d.ends[0]?.kind).toBe('error');
+  });
+
+  it('a client that cancels mid-stream cancels the source once', async () => {
+    const frames = Array.from({ length: 5 }, (_, i) => chunk(i));
+    let sourceCancelled = false;
+    const body = new ReadableStream<Uint8Array>({
+      start: (c) => void c.enqueue(enc.encode(frames.join(''))),
+      cancel: () => void (sourceCancelled = true),
+    });
+    const src = readSse(body);
+    const d = deferredEnd();
+    d.release();
+    let cancelled = 0;
+    const res = sseResponse(requireJsonData(src), { headers: {}, onEnd: d.onEnd, onCancel: () => cancelled++, more: () => src.buffered > 0 });
+    const reader = res.body!.getReader();
+    await reader.read();
+    await reader.cancel();
+    await new Promise((r) => setTimeout(r, 10));
+    expect(cancelled).toBe(1);
+    expect(d.ends).toEqual([{ kind: 'client_closed' }]);
+    // The pipeline aborts the upstream request through onCancel; the reader only lets go of the body.
+    expect(sourceCancelled).toBe(false);
+    expect(body.locked).toBe(false);
   });
 });
 

@@ -65,3 +65,104 @@ describe('sseJson', () => {
     expect(() => sseJson(ev)).toThrow(SyntaxError);
   });
 });
+
+describe('SseParser fast path', () => {
+  it('gives the same events for every split of data-only events mixed with everything else', () => {
+    const text =
+      formatSse({ data: '{"a":1}' }) +
+      formatSse({ data: '' }) +
+      ': comment\n' +
+      formatSse({ event: 'x', data: 'héllo 🌍\nline2' }) +
+      'data:no-space\n\n' +
+      'data: crlf\r\n\r\n' +
+      formatSse({ data: '{"b":"x\\ny"}' }) +
+      formatSse({ data: '[DONE]' });
+    const want = [{ data: '{"a":1}' }, { data: '' }, { event: 'x', data: 'héllo 🌍\nline2' }, { data: 'no-space' }, { data: 'crlf' }, { data: '{"b":"x\\ny"}' }, { data: '[DONE]' }];
+    expect([...new SseParser().push(text)]).toEqual(want);
+    fc.assert(
+      fc.property(fc.array(fc.nat(text.length), { maxLength: 8 }), (cuts) => {
+        const p = new SseParser();
+        const evs = [];
+        let prev = 0;
+        for (const c of [...[...new Set(cuts)].sort((a, b) => a - b), text.length]) {
+          evs.push(...p.push(text.slice(prev, c)));
+          prev = c;
+        }
+        evs.push(...p.end());
+        expect(evs).toEqual(want);
+      }),
+    );
+  });
+});
+
+describe('readSse', () => {
+  const enc = new TextEncoder();
+  const frame = (i: number) => formatSse({ data: `{"i":${i}}` });
+
+  it('parses chunks already queued in the body together: the rest of them is buffered, not awaited', async () => {
+    // An HTTP client hands over one socket read as one chunk per upstream write.
+    const body = new ReadableStream<Uint8Array>({
+      start(ctl) {
+        for (let i = 0; i < 5; i++) ctl.enqueue(enc.encode(frame(i)));
+      },
+    });
+    const src = readSse(body);
+    const it = src[Symbol.asyncIterator]();
+    expect((await it.next()).value).toEqual({ data: '{"i":0}' });
+    expect(src.buffered).toBe(4);
+    for (let i = 1; i < 5; i++) expect((await it.next()).value).toEqual({ data: `{"i":${i}}` });
+    expect(src.buffered).toBe(0);
+    await it.return!();
+  });
+
+  it('hands out what arrived without waiting for bytes still to come', async () => {
+    let ctl!: ReadableStreamDefaultController<Uint8Array>;
+    const body = new ReadableStream<Uint8Array>({
+      start(c) {
+        ctl = c;
+        c.enqueue(enc.encode(frame(0) + 'data: {"i"'));
+      },
+    });
+    const it = readSse(body)[Symbol.asyncIterator]();
+    expect((await it.next()).value).toEqual({ data: '{"i":0}' });
+    const second = it.next();
+    await new Promise((r) => setTimeout(r, 5));
+    ctl.enqueue(enc.encode(':1}\n\n'));
+    ctl.close();
+    expect((await second).value).toEqual({ data: '{"i":1}' });
+    expect((await it.next()).done).toBe(true);
+  });
+
+  it('a stall longer than the idle time cancels the body and fails with the given error', async () => {
+    let cancelled = false;
+    const body = new ReadableStream<Uint8Array>({
+      start(c) {
+        c.enqueue(enc.encode(frame(0)));
+      },
+      cancel() {
+        cancelled = true;
+      },
+    });
+    const it = readSse(body, { idle: { ms: 20, error: () => new Error('stalled') } })[Symbol.asyncIterator]();
+    expect((await it.next()).value).toEqual({ data: '{"i":0}' });
+    await expect(it.next()).rejects.toThrow('stalled');
+    expect(cancelled).toBe(true);
+  });
+
+  it('ending early releases the body; with a read pending, once that read completes', async () => {
+    const body = new ReadableStream<Uint8Array>({ start: (c) => c.enqueue(enc.encode(frame(0))) });
+    const it = readSse(body)[Symbol.asyncIterator]();
+    await it.next();
+    await it.return!();
+    expect(body.locked).toBe(false);
+
+    let ctl!: ReadableStreamDefaultController<Uint8Array>;
+    const slow = new ReadableStream<Uint8Array>({ start: (c) => void (ctl = c) });
+    const it2 = readSse(slow)[Symbol.asyncIterator]();
+    const pending = it2.next();
+    await it2.return!();
+    ctl.enqueue(enc.encode(frame(1)));
+    expect((await pending).done).toBe(true);
+    expect(slow.locked).toBe(false);
+  });
+});

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { collect, EMAIL, from, identity, NAME, PH, PH2, restoring, split } from '../../../test/support/answer-fixtures.ts';
 import { formatSse, type SseEvent } from '../../util/sse.ts';
 import type { StreamStats } from '../types.ts';
-import { transformChatStream } from './answer.ts';
+import { transformChatAnswer, transformChatStream } from './answer.ts';
 
 /** Upstream JSON with a trailing space: a re-serialization would lose it, a forward keeps it. */
 const spaced = (o: object) => `${JSON.stringify(o)} `;
@@ -69,5 +69,34 @@ describe('transformChatStream', () => {
     const upstream = [...split(`Write to ${PH}`, 4).map(content), finish, DONE];
     const out = await collect(transformChatStream(from(upstream), identity, {}));
     expect(out.every((e, i) => e === upstream[i])).toBe(true);
+  });
+});
+
+describe('transformChatAnswer', () => {
+  const answer = (content: string, args?: string) => ({
+    id: 'chatcmpl-1',
+    choices: [{ index: 0, message: { role: 'assistant', content, ...(args ? { tool_calls: [{ id: 't', type: 'function', function: { name: 'f', arguments: args } }] } : {}) } }],
+    usage: { prompt_tokens: 1, completion_tokens: 2 },
+  });
+
+  it('gives back the parsed answer itself when nothing was restored, so its bytes can be forwarded', () => {
+    const json = answer('Nothing to restore here.', '{"a":1}');
+    const out = transformChatAnswer(json, restoring);
+    expect(out.json).toBe(json);
+    expect(out.usage).toEqual({ promptTokens: 1, completionTokens: 2 });
+  });
+
+  it('copies only what changed, and never mutates the parsed answer', () => {
+    const json = answer(`Mail ${PH}.`, JSON.stringify({ to: PH2 }));
+    const before = JSON.stringify(json);
+    const out = transformChatAnswer(json, restoring).json as ReturnType<typeof answer>;
+    expect(out).not.toBe(json);
+    expect(out.choices[0]!.message.content).toBe(`Mail ${EMAIL}.`);
+    expect(JSON.parse(out.choices[0]!.message.tool_calls![0]!.function.arguments)).toEqual({ to: NAME });
+    expect(JSON.stringify(json)).toBe(before);
+    const argsOnly = answer('plain', JSON.stringify({ to: PH2 }));
+    const out2 = transformChatAnswer(argsOnly, restoring).json as ReturnType<typeof answer>;
+    expect(out2.choices[0]!.message.content).toBe('plain');
+    expect(out2.choices[0]!.message.tool_calls![0]!.id).toBe('t');
   });
 });

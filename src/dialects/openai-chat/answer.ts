@@ -17,23 +17,43 @@ export function usageOf(json: unknown): Usage | undefined {
   return { promptTokens: u.prompt_tokens, completionTokens: u.completion_tokens };
 }
 
+/**
+ * The answer with its texts restored and guarded. When nothing changed the parsed answer itself
+ * comes back, so the pipeline can send the upstream's own bytes instead of serialising it again.
+ */
 export function transformChatAnswer(json: unknown, t: AnswerTransforms): { json: unknown; usage?: Usage } {
   const usage = usageOf(json);
   if (t.identity || !isObj(json) || !Array.isArray(json.choices)) return { json, usage };
+  let changed = false;
   const choices = json.choices.map((choice: unknown) => {
     if (!isObj(choice) || !isObj(choice.message)) return choice;
-    const message: Obj = { ...choice.message };
-    if (typeof message.content === 'string') message.content = t.text(message.content);
-    if (Array.isArray(message.tool_calls)) {
-      message.tool_calls = message.tool_calls.map((tc: unknown) =>
-        isObj(tc) && isObj(tc.function) && typeof tc.function.arguments === 'string'
-          ? { ...tc, function: { ...tc.function, arguments: t.json(tc.function.arguments) } }
-          : tc,
-      );
-    }
+    const message = transformMessage(choice.message, t);
+    if (message === choice.message) return choice;
+    changed = true;
     return { ...choice, message };
   });
-  return { json: { ...json, choices }, usage };
+  return { json: changed ? { ...json, choices } : json, usage };
+}
+
+/** One answer message through the transforms; the same object when nothing changed. */
+function transformMessage(m: Obj, t: AnswerTransforms): Obj {
+  let out: Obj | undefined;
+  if (typeof m.content === 'string') {
+    const content = t.text(m.content);
+    if (content !== m.content) (out ??= { ...m }).content = content;
+  }
+  if (Array.isArray(m.tool_calls)) {
+    let toolsChanged = false;
+    const calls = m.tool_calls.map((tc: unknown) => {
+      if (!isObj(tc) || !isObj(tc.function) || typeof tc.function.arguments !== 'string') return tc;
+      const args = t.json(tc.function.arguments);
+      if (args === tc.function.arguments) return tc;
+      toolsChanged = true;
+      return { ...tc, function: { ...tc.function, arguments: args } };
+    });
+    if (toolsChanged) (out ??= { ...m }).tool_calls = calls;
+  }
+  return out ?? m;
 }
 
 /** Per-stream state: one transform per (choice, field). */
