@@ -165,3 +165,34 @@ describe('compileInspector', () => {
     expect(performance.now() - t0).toBeLessThan(5000);
   });
 });
+
+describe('detector hints (cue pass reports words without gating)', () => {
+  it('person.en finds through the engine exactly what it finds on its own, whatever the case of its needles', async () => {
+    const { personEn } = await import('./detectors/people/person-en.ts');
+    const ins = compileInspector({ rules: { PERSON: { min_score: 0 } }, dictionaries: [], patterns: [] }, [personEn]);
+    const words = fc.constantFrom('my name is', 'My Name is', 'NAME:', 'name:', 'call me', 'CALL ME', 'Call me', 'lena', 'Lena Andersson', 'Dr.', ' ', '\n', ',', 'filename', 'Hi', 'Maria');
+    fc.assert(
+      fc.property(fc.array(words, { maxLength: 12 }), (parts) => {
+        const text = parts.join(' ');
+        const alone = personEn.detect(text, {}).map((f) => [f.start, f.end, f.score]);
+        const viaEngine = ins.inspect(text).map((f) => [f.start, f.end, f.score]);
+        expect(viaEngine).toEqual(alone);
+      }),
+      { numRuns: 600 },
+    );
+  });
+
+  it('TextScan.hinted answers from the cue pass, ignoring ASCII case, and only for the lists it knows', async () => {
+    const { compileCueScanner } = await import('./cue-scan.ts');
+    const { TextScan } = await import('./text-scan.ts');
+    const hints = ['name', 'll me'];
+    const scanner = compileCueScanner([undefined, hints]);
+    const map = new Map([[hints, 1]]);
+    const at = (t: string): boolean | undefined => new TextScan(t, scanner.scan(t), map).hinted(hints);
+    expect(at('x FileName y')).toBe(true);
+    expect(at('please CALL ME')).toBe(true);
+    expect(at('call  me, nam e')).toBe(false);
+    expect(new TextScan('name').hinted(hints)).toBeUndefined();
+    expect(new TextScan('name', scanner.scan('name'), map).hinted(['name'])).toBeUndefined();
+  });
+});

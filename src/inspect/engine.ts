@@ -98,15 +98,18 @@ export function compileInspector(
   // made of those alone skips the pass.
   const gated = detectors.map(hasKeywords);
   const cueScanner = gated.some(Boolean) || detectors.some((d) => builtins.includes(d))
-    ? compileCueScanner(detectors.map((d) => d.keywords))
+    ? compileCueScanner([...detectors.map((d) => d.keywords), ...detectors.map((d) => d.hints)])
     : undefined;
+  /** Each detector's hint list, by identity, to its list in the cue pass (after the keyword lists). */
+  const hintLists = new Map<readonly string[], number>();
+  detectors.forEach((d, i) => { if (d.hints !== undefined && d.hints.length > 0) hintLists.set(d.hints, detectors.length + i); });
   const types = new Set<string>();
   for (const d of detectors) for (const t of d.types) if (minScore.has(t)) types.add(t);
 
   /** Runs every active detector on `text` (the original or a view of it) into `out`, in original offsets. */
   function collect(text: string, view: NormalizedView | null, out: Ranked[]): Cues | undefined {
     const cues = cueScanner?.scan(text);
-    const ctx = { scan: new TextScan(text, cues) };
+    const ctx = { scan: new TextScan(text, cues, hintLists) };
     const hits = cues?.hits;
     for (let order = 0; order < detectors.length; order++) {
       const detector = detectors[order]!;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { scanNumbers, TextScan, type ClusterNeed } from './text-scan.ts';
+import { clusterNeed, scanNumbers, TextScan, type ClusterNeed } from './text-scan.ts';
 import { gluedToNeighbour, scanAll } from './detectors/pii/scan.ts';
 import { scanNearAnchors } from './detectors/people/anchored-scan.ts';
 
@@ -108,6 +108,94 @@ describe('scanNumbers', () => {
     const re = /\d+/g;
     scanNumbers(re, text, undefined, { digits: 1, firstGroup: (n) => n === 3 }, (m) => { tried.push(m.index); return m.index + 1; });
     expect(tried.map((p) => text.slice(p, p + 3))).toEqual(['200', '555', '234']);
+  });
+});
+
+describe('shared cluster walk (clusterNeed)', () => {
+  // The detectors' needs, registered here as copies so this file's registry holds them.
+  const NEEDS: ClusterNeed[] = [
+    { digits: 9, firstGroup: (n) => n === 3 || n >= 9 },
+    { digits: 12 },
+    { digits: 4, dots: 3, firstGroup: (n) => n <= 3 },
+    { digits: 7, firstGroup: (n) => n <= 15 },
+    { digits: 13, firstGroup: (n) => n === 6 || n >= 13 },
+    { digits: 10, firstGroup: (n) => n === 1 || n === 3 },
+    { digits: 10, firstGroup: (n) => n >= 2 && n <= 14 },
+    { digits: 12, first: '12', firstGroup: (n) => n === 2 || n >= 12 },
+    { digits: 9, first: '0+(', firstGroup: (n) => (n >= 2 && n <= 4) || n >= 9 },
+    { digits: 8, first: '1', firstGroup: (n) => n === 4 || n >= 8 },
+  ];
+  const registered = NEEDS.map((n) => clusterNeed({ ...n }));
+  // Long digit runs and real shapes too: the `first` needs only answer at starts with many digits left.
+  const digitHeavy = fc
+    .array(fc.constantFrom('0', '1', '1', '2', '3', '5', '9', '0', '1', ' ', '-', '.', '(', ')', '+', 'a'), { maxLength: 80 })
+    .map((a) => a.join(''));
+  const shapes = fc
+    .array(fc.constantFrom('010-1234-5678', '1588-1234', '12-34-567890-12', '+82 (0)10-1234-5678', '192.168.0.1', '900101-1234567', ' ', 'x'), { maxLength: 6 })
+    .map((a) => a.join(''));
+  const texts = fc.oneof(numberish, digitHeavy, shapes);
+
+  /** Naive: every listed start of every cluster, asked the need's questions one by one. */
+  function naiveStarts(text: string, need: ClusterNeed): number[] {
+    const out: number[] = [];
+    for (const c of new TextScan(text).numberClusters()) {
+      c.starts.forEach((p, k) => {
+        if (c.tailDigits[k]! < need.digits || c.tailDots[k]! < (need.dots ?? 0)) return;
+        if (need.first !== undefined && !need.first.includes(text.charAt(p))) return;
+        const g = c.firstGroup[k]!;
+        if (need.firstGroup !== undefined && g > 0 && !need.firstGroup(g)) return;
+        out.push(p);
+      });
+    }
+    return out;
+  }
+
+  it('lists for each registered need exactly the starts its own checks accept', () => {
+    fc.assert(
+      fc.property(texts, (text) => {
+        const scan = new TextScan(text);
+        registered.forEach((need) => expect(scan.startsFor(need)).toEqual(naiveStarts(text, need)));
+      }),
+      { numRuns: 1500 },
+    );
+  });
+
+  it('scanNumbers tries and accepts the same matches with a shared need as with its own walk', () => {
+    const re = /\d(?:[ .()+-]{0,2}\d){3,16}/g;
+    fc.assert(
+      fc.property(texts, fc.nat(3), (text, retry) => {
+        registered.forEach((need, k) => {
+          const own = { ...NEEDS[k]! }; // unregistered: the per-detector walk
+          const run = (n: ClusterNeed): number[] => {
+            const tried: number[] = [];
+            scanNumbers(re, text, { scan: new TextScan(text) }, n, (m) => {
+              tried.push(m.index, m[0].length);
+              // Accept some, retry one further others, as detectors do.
+              return (m.index + m[0].length) % 4 === retry ? m.index + 1 : undefined;
+            });
+            return tried;
+          };
+          expect(run(need)).toEqual(run(own));
+        });
+      }),
+      { numRuns: 800 },
+    );
+  });
+
+  it('leaves unshared a need the table cannot answer exactly, which still scans correctly', () => {
+    const odd = [
+      clusterNeed({ digits: 4, firstGroup: (n) => n === 20 }), // answer changes past 16
+      clusterNeed({ digits: 4, first: '35' }), // tells 3 from 5
+      clusterNeed({ digits: 17 }),
+    ];
+    const text = 'a 12345678901234567890 b 3456 5678 (12) 34';
+    for (const need of odd) {
+      const scan = new TextScan(text);
+      expect(scan.startsFor(need)).toBeUndefined();
+      const got: number[] = [];
+      scanNumbers(/\d+/g, text, { scan }, need, (m) => { got.push(m.index); });
+      expect(got).toEqual(naiveStarts(text, need).filter((p) => /\d/.test(text.charAt(p))));
+    }
   });
 });
 

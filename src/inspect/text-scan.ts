@@ -11,7 +11,9 @@
  * holds at least four digits, and never has more than a few separator characters between two
  * digits. One regex pass finds those stretches (`CLUSTER`); each detector then tries its own
  * regex, anchored (sticky), only at the token starts inside clusters holding enough digits for
- * it. All of it is computed lazily: a text no number detector looks at pays nothing.
+ * it. All of it is computed lazily: a text no number detector looks at pays nothing. Detectors
+ * register their needs (`clusterNeed`), and one walk per text lists, for every registered need, the
+ * starts it accepts, so a dozen detectors do not each walk every start.
  *
  * Equivalence with a full scan: a detector that rejects any match glued to a preceding letter,
  * digit or `_` (all number detectors do) can only accept a match at a token start, so trying
@@ -199,9 +201,25 @@ export class TextScan {
   private lowerText: string | undefined;
   private clusters: Cluster[] | undefined;
   private joints: readonly number[] | undefined;
+  private starts: { lists: number[][]; count: number } | undefined;
   private readonly memo = new Map<string, unknown>();
 
-  constructor(readonly text: string, private readonly cues?: Cues) {}
+  constructor(
+    readonly text: string,
+    private readonly cues?: Cues,
+    /** Detector hint lists (by identity) to their index in `cues.hits`. */
+    private readonly hintLists?: ReadonlyMap<readonly string[], number>,
+  ) {}
+
+  /**
+   * Whether one of `hints` (a detector's `hints` array, lower-case) occurs in the text, ignoring
+   * ASCII case, as the cue pass found; undefined when the pass did not look for them.
+   */
+  hinted(hints: readonly string[]): boolean | undefined {
+    const i = this.hintLists?.get(hints);
+    if (i === undefined || this.cues === undefined) return undefined;
+    return this.cues.hits[i] === 1;
+  }
 
   /** `text.toLowerCase()`, computed once. Used for context words, never for offsets. */
   get lower(): string {
@@ -218,6 +236,17 @@ export class TextScan {
   clusterList(): readonly Cluster[] {
     this.clusters ??= this.cues ? fromCues(this.text, this.cues.clusters) : regexClusters(this.text);
     return this.clusters;
+  }
+
+  /**
+   * The starts where `need`'s checks pass (see `clusterNeed`), from one walk shared by all
+   * registered needs; undefined for a need that is not shared (or was registered after the walk).
+   */
+  startsFor(need: ClusterNeed): readonly number[] | undefined {
+    const i = sharedIndex.get(need);
+    if (i === undefined) return undefined;
+    this.starts ??= sharedStarts(this.clusterList(), this.text);
+    return i < this.starts.count ? this.starts.lists[i] : undefined;
   }
 
   /** Positions of digits right after an ASCII letter (`GB|82…`, `M|123…`), in text order. */
@@ -264,6 +293,156 @@ export interface ClusterNeed {
   readonly firstGroup?: (length: number) => boolean;
 }
 
+/**
+ * Needs shared by one walk per text. Each number detector used to walk every start of every
+ * cluster and ask its own questions there (digits and dots left, first character, first-group
+ * length through a closure); a dozen detectors asked them a dozen times. A registered need is
+ * answered for all detectors at once: its answer depends only on four small numbers per start
+ * (first-group length, digits left, dots left, first character), so a table built once per
+ * registry maps those to a bit per need, and one walk per text hands each need the list of its
+ * starts. A need the table cannot express exactly is not shared (it keeps the per-detector walk).
+ */
+const FG_CAP = 16; // first-group lengths from 16 up answer alike (checked at registration)
+const DIGITS_CAP = 16;
+const DOTS_CAP = 3;
+/** First characters a need can tell apart: `0`, `1`, `2`, another digit, `+`, `(`. */
+const FIRST_KINDS = ['0', '1', '2', '3', '+', '('] as const;
+const MAX_SHARED = 31;
+
+const shared: ClusterNeed[] = [];
+const sharedIndex = new Map<ClusterNeed, number>();
+let maskTable: Uint32Array | undefined;
+/** Per dots count (capped), the fewest digits any shared need with at most that many dots needs. */
+let minDigitsByDots: number[] = [];
+
+const kindOf = (c: number): number => (c === 48 ? 0 : c === 49 ? 1 : c === 50 ? 2 : c === 43 ? 4 : c === 40 ? 5 : 3);
+const keyOf = (firstGroup: number, digits: number, dots: number, kind: number): number =>
+  ((Math.min(firstGroup, FG_CAP) * (DIGITS_CAP + 1) + Math.min(digits, DIGITS_CAP)) * (DOTS_CAP + 1) + Math.min(dots, DOTS_CAP)) *
+    FIRST_KINDS.length + kind;
+
+/** What `scanNumbers`' own checks answer for `need` at a start with these numbers. */
+function accepts(need: ClusterNeed, firstGroup: number, digits: number, dots: number, ch: string): boolean {
+  if (digits < need.digits || dots < (need.dots ?? 0)) return false;
+  if (need.first !== undefined && !need.first.includes(ch)) return false;
+  return need.firstGroup === undefined || firstGroup === 0 || need.firstGroup(firstGroup);
+}
+
+/** Whether the capped table answers `need` exactly as its own checks would. */
+function shareable(need: ClusterNeed): boolean {
+  if (need.digits > DIGITS_CAP || (need.dots ?? 0) > DOTS_CAP) return false;
+  // `3` stands for every digit from 3 to 9, so `first` must hold all of them or none.
+  if (need.first !== undefined) {
+    const others = [...'3456789'].filter((d) => need.first!.includes(d)).length;
+    if (others !== 0 && others !== 7) return false;
+  }
+  const g = need.firstGroup;
+  if (g !== undefined) {
+    // A sample, not a proof: `clusterNeed` documents that the answer may not change past 16.
+    for (let n = FG_CAP + 1; n <= 256; n++) if (g(n) !== g(FG_CAP)) return false;
+    for (let n = 512; n <= 1 << 20; n *= 2) if (g(n) !== g(FG_CAP)) return false;
+  }
+  return true;
+}
+
+function buildMaskTable(): void {
+  const t = new Uint32Array((FG_CAP + 1) * (DIGITS_CAP + 1) * (DOTS_CAP + 1) * FIRST_KINDS.length);
+  for (let fg = 0; fg <= FG_CAP; fg++) {
+    for (let d = 0; d <= DIGITS_CAP; d++) {
+      for (let o = 0; o <= DOTS_CAP; o++) {
+        for (let k = 0; k < FIRST_KINDS.length; k++) {
+          // A `+` or `(` start begins no digit run: its first group is 0.
+          if (k >= 4 && fg !== 0) continue;
+          let mask = 0;
+          shared.forEach((need, i) => { if (accepts(need, fg, d, o, FIRST_KINDS[k]!)) mask |= 1 << i; });
+          t[keyOf(fg, d, o, k)] = mask >>> 0;
+        }
+      }
+    }
+  }
+  maskTable = t;
+  minDigitsByDots = [];
+  for (let o = 0; o <= DOTS_CAP; o++) {
+    let min = Infinity;
+    for (const need of shared) if ((need.dots ?? 0) <= o) min = Math.min(min, need.digits);
+    minDigitsByDots.push(min);
+  }
+}
+
+/**
+ * Registers `need` for the shared walk (call once, at module level, for a constant need) and
+ * returns it. Its `firstGroup` must answer every length from 16 up alike (the table caps lengths
+ * at 16; a sample of lengths is checked). Needs the table cannot express, or past the 31st, are
+ * returned unregistered.
+ */
+export function clusterNeed(need: ClusterNeed): ClusterNeed {
+  if (sharedIndex.has(need) || shared.length >= MAX_SHARED || !shareable(need)) return need;
+  sharedIndex.set(need, shared.length);
+  shared.push(need);
+  maskTable = undefined;
+  return need;
+}
+
+/**
+ * One walk over `clusters` for every shared need: per need, the starts its checks accept, in
+ * text order. Only clusters some need can use are built.
+ */
+function sharedStarts(clusters: readonly Cluster[], text: string): { lists: number[][]; count: number } {
+  if (maskTable === undefined) buildMaskTable();
+  const table = maskTable!;
+  const minByDots = minDigitsByDots;
+  const count = shared.length;
+  const lists: number[][] = Array.from({ length: count }, () => []);
+  // The rows `Cluster.build` would make, read once into a reused buffer instead of appended to
+  // the text's row array: the walk needs each cluster's rows only while it reads that cluster.
+  let rows = scratch;
+  for (const c of clusters) {
+    if (c.digits < minByDots[Math.min(c.dots, DOTS_CAP)]!) continue;
+    const { start, end } = c;
+    if (rows.length < (end - start) * ROW) rows = scratch = new Int32Array((end - start) * ROW * 2);
+    let n = 0;
+    let digits = 0;
+    let dots = 0;
+    let runStart = -1;
+    let open = -1;
+    let prev = start > 0 ? text.charCodeAt(start - 1) : 0;
+    for (let i = start; i < end; i++) {
+      const ch = text.charCodeAt(i);
+      const digit = isDigitCode(ch);
+      if (!digit && runStart >= 0) {
+        if (open >= 0) rows[open + 3] = i - runStart;
+        runStart = -1;
+        open = -1;
+      }
+      if ((digit || ch === 43 || ch === 40) && !isWordCode(prev)) {
+        if (digit) open = n;
+        rows[n] = i;
+        rows[n + 1] = digits;
+        rows[n + 2] = dots;
+        rows[n + 3] = 0;
+        n += ROW;
+      }
+      if (digit) {
+        digits++;
+        if (runStart < 0) runStart = i;
+      } else if (ch === 46) dots++;
+      prev = ch;
+    }
+    if (open >= 0) rows[open + 3] = end - runStart;
+    for (let q = 0; q < n; q += ROW) {
+      const p = rows[q]!;
+      let mask = table[keyOf(rows[q + 3]!, digits - rows[q + 1]!, dots - rows[q + 2]!, kindOf(text.charCodeAt(p)))]!;
+      while (mask !== 0) {
+        const bit = 31 - Math.clz32(mask & -mask);
+        lists[bit]!.push(p);
+        mask &= mask - 1;
+      }
+    }
+  }
+  return { lists, count };
+}
+/** Row buffer of `sharedStarts`, grown as needed and kept between texts. */
+let scratch = new Int32Array(1024);
+
 const stickyCache = new WeakMap<RegExp, RegExp>();
 
 /** A sticky, non-global copy of `re` (same source and other flags), made once per regex. */
@@ -281,7 +460,8 @@ function stickyOf(re: RegExp): RegExp {
  * and dots left from that start to the cluster's end), in text order,
  * calling `visit` per match like a `lastIndex` scan: `visit` may return where to continue (after an
  * accepted span, or `m.index + 1` to retry), else scanning continues after the match. Starts
- * listed in `within` ranges only, when given (sorted, disjoint `[from, to)`).
+ * listed in `within` ranges only, when given (sorted, disjoint `[from, to)`). A need registered
+ * with `clusterNeed` reads its starts from the text's shared walk; any other walks the clusters.
  */
 export function scanNumbers(
   re: RegExp,
@@ -292,13 +472,36 @@ export function scanNumbers(
   within?: readonly (readonly [number, number])[],
 ): void {
   const sticky = stickyOf(re);
+  const scan = scanOf(text, ctx);
+  const listed = scan.startsFor(need);
+  if (listed !== undefined) {
+    let floor = 0;
+    let w = 0;
+    for (let k = 0; k < listed.length; k++) {
+      const p = listed[k]!;
+      if (p < floor) continue;
+      if (within) {
+        while (w < within.length && within[w]![1] <= p) w++;
+        if (w >= within.length) break;
+        if (p < within[w]![0]) continue;
+      }
+      sticky.lastIndex = p;
+      const m = sticky.exec(text);
+      if (m === null) continue;
+      const after = m.index + Math.max(1, m[0].length);
+      const next = visit(m);
+      floor = typeof next === 'number' && next > m.index ? next : after;
+    }
+    sticky.lastIndex = 0;
+    return;
+  }
   const minDigits = need.digits;
   const minDots = need.dots ?? 0;
   const first = need.first;
   const group = need.firstGroup;
   let floor = 0;
   let w = 0;
-  for (const c of scanOf(text, ctx).clusterList()) {
+  for (const c of scan.clusterList()) {
     if (c.digits < minDigits || c.dots < minDots || c.end <= floor) continue;
     const rows = c.table();
     for (let q = c.at, qEnd = c.at + c.count * ROW; q < qEnd; q += ROW) {

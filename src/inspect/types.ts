@@ -39,5 +39,11 @@ export interface Detector {
    * lower-cased text, `detect` is skipped. Keeps the many secret rules cheap on ordinary prose.
    */
   readonly keywords?: readonly string[];
+  /**
+   * Optional words (lower-case) whose presence the engine's cue pass reports without gating the
+   * detector: `ctx.scan.hinted(hints)` is false when none occurs (case-insensitively), so the
+   * detector can skip its own search for them. Pass this very array to `hinted`.
+   */
+  readonly hints?: readonly string[];
   detect(text: string, ctx: DetectContext): Finding[];
 }

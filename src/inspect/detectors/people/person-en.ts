@@ -9,7 +9,7 @@
  * Heuristic and measured on presidio-synth (see the report in docs/benchmarks): it misses
  * names that carry no cue at all, and stop-words keep "Dear Team" and "Hi All" quiet.
  */
-import type { Detector, Finding } from '../../types.ts';
+import type { DetectContext, Detector, Finding } from '../../types.ts';
 import { GIVEN_NAMES, NOT_NAME_WORDS, NOT_SURNAMES } from './english-names.ts';
 
 // A capitalised word (O'Brien, McDonald, Jean-Pierre, Šušulić) or an initial (N.).
@@ -128,6 +128,8 @@ const LOWER_NEEDLES: readonly { readonly needle: string; readonly offset: number
 const NEEDLE_OFFSETS: readonly (readonly [string, readonly number[]])[] = [
   ...LOWER_NEEDLES.reduce((m, { needle, offset }) => m.set(needle, [...(m.get(needle) ?? []), offset]), new Map<string, number[]>()),
 ];
+/** The needles, for the engine's cue pass to report (`Detector.hints`): most texts hold none. */
+const NEEDLES: readonly string[] = NEEDLE_OFFSETS.map(([needle]) => needle);
 const lowerStartsCovered = CUES.flatMap((c) => c.starts.filter((w) => /^[a-z]/.test(w)))
   .every((w) => LOWER_NEEDLES.some((n) => w.slice(-n.offset).startsWith(n.needle)));
 if (!lowerStartsCovered) throw new Error('every lower-case cue start needs a needle');
@@ -152,12 +154,16 @@ for (const g of CAPITALISED_GIVEN) register(g, GIVEN_RULE);
 
 const isAsciiLetter = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 
-/** Every position where a rule can begin, ascending, without repeats. */
-function candidateStarts(text: string): number[] {
+/**
+ * Every position where a rule can begin, ascending, without repeats. `needles` false: the cue pass
+ * found none of the lower-case needles (not even ignoring case), so their searches are skipped.
+ */
+function candidateStarts(text: string, needles: boolean): number[] {
   const out: number[] = [];
   const re = new RegExp(CUE_FINDER);
   // Start words overlap (`Hi`, `Hiroshi`): try every position one begins at.
   for (let m = re.exec(text); m !== null; m = re.exec(text)) { out.push(m.index); re.lastIndex = m.index + 1; }
+  if (!needles) return out;
   let extra = false;
   for (const [needle, offsets] of NEEDLE_OFFSETS) {
     for (let i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + 1)) {
@@ -250,7 +256,8 @@ function trimName(text: string, start: number, end: number, lowerOk: boolean): [
 export const personEn: Detector = {
   id: 'person.en',
   types: ['PERSON'],
-  detect(text: string): Finding[] {
+  hints: NEEDLES,
+  detect(text: string, ctx?: DetectContext): Finding[] {
     const out: Finding[] = [];
     // One byte per character marks what a stronger cue already claimed; names are short, so
     // checking and marking a span costs its length and the whole pass stays linear.
@@ -267,7 +274,9 @@ export const personEn: Detector = {
       // so a stronger cue still wins an overlap whatever its position in the text.
       const found: [number, number, number][][] = Array.from({ length: GIVEN_RULE + 2 }, () => []);
       const floor = new Array<number>(GIVEN_RULE + 1).fill(0);
-      for (const p of candidateStarts(text)) {
+      const scan = ctx?.scan;
+      const needles = scan === undefined || scan.text !== text || scan.hinted(NEEDLES) !== false;
+      for (const p of candidateStarts(text, needles)) {
         // Every rule needs a start not glued to a preceding ASCII letter (`\b` before a cue word,
         // no letter before a given name): this skips `timeoutMs` and `getName` without a regex run.
         if (p > 0 && isAsciiLetter(text.charCodeAt(p - 1))) continue;

@@ -11,7 +11,7 @@
  * number takes 0.5 off (10% of random digit strings pass Luhn).
  */
 import type { DetectContext, Detector, Finding } from '../../types.ts';
-import { scanNumbers } from '../../text-scan.ts';
+import { clusterNeed, scanNumbers, type ClusterNeed } from '../../text-scan.ts';
 import { luhnValid } from './checksums.ts';
 import { CONTEXT_BOOST, hasContext, hasOwnContext } from './context.ts';
 import { codeAt, finding, isDigit, isWordChar } from './scan.ts';
@@ -24,6 +24,8 @@ const NOT_CARD = ['주문', '송장', '운송장', 'order', 'invoice', 'tracking
 
 /** Digits with optional single separators; deterministic, at most 23 digits per start. */
 const CANDIDATE = /\d(?:[ -]?\d){11,22}/g;
+/** What a cluster needs before the regex is tried (registered for the shared walk). */
+const CANDIDATE_NEED: ClusterNeed = clusterNeed({ digits: 12 });
 
 interface Brand {
   prefixes: readonly [number, number][];
@@ -90,7 +92,7 @@ export const creditCardDetector: Detector = {
   types: [TYPE],
   detect(text: string, ctx?: DetectContext): Finding[] {
     const out: Finding[] = [];
-    scanNumbers(CANDIDATE, text, ctx, { digits: 12 }, (m) => {
+    scanNumbers(CANDIDATE, text, ctx, CANDIDATE_NEED, (m) => {
       const start = m.index;
       const before = codeAt(text, start - 1);
       if (isWordChar(before) || ((before === 45 || before === 46) && isWordChar(codeAt(text, start - 2)))) {

@@ -10,7 +10,7 @@
  * address needs a digit in one of its groups when it has fewer than three.
  */
 import type { DetectContext, Detector, Finding } from '../../types.ts';
-import { scanNumbers, type ClusterNeed } from '../../text-scan.ts';
+import { clusterNeed, scanNumbers, type ClusterNeed } from '../../text-scan.ts';
 import { CONTEXT_BOOST, hasContext } from './context.ts';
 import { codeAt, finding, isWordChar } from './scan.ts';
 
@@ -80,7 +80,7 @@ function versionBefore(text: string, start: number): boolean {
 }
 
 /** What a cluster needs before the regex is tried (one object per module, not one per call). */
-const V4_NEED: ClusterNeed = { digits: 4, dots: 3, firstGroup: (n: number): boolean => n <= 3 };
+const V4_NEED: ClusterNeed = clusterNeed({ digits: 4, dots: 3, firstGroup: (n: number): boolean => n <= 3 });
 
 export const ipAddressDetector: Detector = {
   id: ID,

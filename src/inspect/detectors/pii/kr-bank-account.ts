@@ -12,7 +12,7 @@
  * numbers as account numbers).
  */
 import type { DetectContext, Detector, Finding } from '../../types.ts';
-import { scanNumbers, type ClusterNeed } from '../../text-scan.ts';
+import { clusterNeed, scanNumbers, type ClusterNeed } from '../../text-scan.ts';
 import { containsAny, ownWindow } from './context.ts';
 import { finding, gluedToNeighbour } from './scan.ts';
 
@@ -33,7 +33,7 @@ const CANDIDATE = /\d{2,14}(?:[- ]\d{2,8}){0,4}/g;
 const WINDOW = 24;
 
 /** What a cluster needs before the regex is tried (one object per module, not one per call). */
-const CANDIDATE_NEED: ClusterNeed = { digits: 10, firstGroup: (n: number): boolean => n >= 2 && n <= 14 };
+const CANDIDATE_NEED: ClusterNeed = clusterNeed({ digits: 10, firstGroup: (n: number): boolean => n >= 2 && n <= 14 });
 
 export const krBankAccountDetector: Detector = {
   id: ID,

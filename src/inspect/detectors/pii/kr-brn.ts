@@ -8,7 +8,7 @@
  * reported only with context. Context adds 0.35.
  */
 import type { DetectContext, Detector, Finding } from '../../types.ts';
-import { scanNumbers, type ClusterNeed } from '../../text-scan.ts';
+import { clusterNeed, scanNumbers, type ClusterNeed } from '../../text-scan.ts';
 import { brnChecksumValid } from './checksums.ts';
 import { CONTEXT_BOOST, hasOwnContext } from './context.ts';
 import { finding, gluedToNeighbour } from './scan.ts';
@@ -19,7 +19,7 @@ const CONTEXT = ['사업자', 'business registration', 'business number', 'brn',
 const CANDIDATE = /\d{3}([- ]?)\d{2}\1\d{5}/g;
 
 /** What a cluster needs before the regex is tried (one object per module, not one per call). */
-const CANDIDATE_NEED: ClusterNeed = { digits: 10, firstGroup: (n: number): boolean => n === 3 || n >= 10 };
+const CANDIDATE_NEED: ClusterNeed = clusterNeed({ digits: 10, firstGroup: (n: number): boolean => n === 3 || n >= 10 });
 
 export const krBrnDetector: Detector = {
   id: ID,

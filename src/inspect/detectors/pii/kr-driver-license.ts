@@ -7,7 +7,7 @@
  * and the 2-2-6-2 shape carry the precision: 0.6 dashed, 0.7 with a region name, +0.35 context.
  */
 import type { DetectContext, Detector, Finding } from '../../types.ts';
-import { scanNumbers, type ClusterNeed } from '../../text-scan.ts';
+import { clusterNeed, scanNumbers, type ClusterNeed } from '../../text-scan.ts';
 import { CONTEXT_BOOST, hasOwnContext } from './context.ts';
 import { finding, gluedToNeighbour } from './scan.ts';
 
@@ -29,8 +29,8 @@ function regionStart(text: string, at: number): number {
 }
 
 /** What a cluster needs before the regex is tried (one object per module, not one per call). */
-const NUMERIC_NEED: ClusterNeed = { digits: 12, first: '12', firstGroup: (n: number): boolean => n === 2 || n >= 12 };
-const NAMED_DIGITS_NEED: ClusterNeed = { digits: 10, firstGroup: (n: number): boolean => n === 2 };
+const NUMERIC_NEED: ClusterNeed = clusterNeed({ digits: 12, first: '12', firstGroup: (n: number): boolean => n === 2 || n >= 12 });
+const NAMED_DIGITS_NEED: ClusterNeed = clusterNeed({ digits: 10, firstGroup: (n: number): boolean => n === 2 });
 
 export const krDriverLicenseDetector: Detector = {
   id: ID,

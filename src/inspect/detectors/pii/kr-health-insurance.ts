@@ -8,7 +8,7 @@
  * characters before it (score 0.75).
  */
 import type { DetectContext, Detector, Finding } from '../../types.ts';
-import { scanNumbers, type ClusterNeed } from '../../text-scan.ts';
+import { clusterNeed, scanNumbers, type ClusterNeed } from '../../text-scan.ts';
 import { hasOwnContext } from './context.ts';
 import { finding, gluedToNeighbour } from './scan.ts';
 
@@ -18,7 +18,7 @@ const CONTEXT = ['건강보험', '보험증', '건보', '의료보험', 'health 
 const CANDIDATE = /\d{1,11}(?:[- ]\d{1,10}){0,2}/g;
 
 /** What a cluster needs before the regex is tried (one object per module, not one per call). */
-const CANDIDATE_NEED: ClusterNeed = { digits: 10, firstGroup: (n: number): boolean => n <= 11 };
+const CANDIDATE_NEED: ClusterNeed = clusterNeed({ digits: 10, firstGroup: (n: number): boolean => n <= 11 });
 
 export const krHealthInsuranceDetector: Detector = {
   id: ID,

@@ -14,13 +14,13 @@ import { crnChecksumValid, frnChecksumValid, isValidDate, rrnChecksumValid } fro
 import { hasOwnContext } from './context.ts';
 import { gluedToNeighbour } from './scan.ts';
 import type { DetectContext } from '../../types.ts';
-import { scanNumbers, scanOf, type ClusterNeed } from '../../text-scan.ts';
+import { clusterNeed, scanNumbers, scanOf, type ClusterNeed } from '../../text-scan.ts';
 
 /** Digits 6 + 7 with a dash, en dash, a space, or nothing between. */
 const ID13 = /\d{6}([-\u2013 ]?)\d{7}/g;
 
 /** What a cluster needs before the regex is tried (one object per module, not one per call). */
-const ID13_NEED: ClusterNeed = { digits: 13, firstGroup: (n: number): boolean => n === 6 || n >= 13 };
+const ID13_NEED: ClusterNeed = clusterNeed({ digits: 13, firstGroup: (n: number): boolean => n === 6 || n >= 13 });
 
 export const RRN_CONTEXT = ['주민', 'rrn', 'resident registration', '생년월일', '신분증'];
 export const FRN_CONTEXT = ['외국인', 'frn', 'alien registration', 'foreign registration', '체류', 'residence card'];

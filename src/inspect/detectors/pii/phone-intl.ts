@@ -12,7 +12,7 @@
  * six or more digits such as the 6-7 of resident numbers, the 3-2-5 of business numbers).
  */
 import type { DetectContext, Detector, Finding } from '../../types.ts';
-import { scanNumbers, type ClusterNeed } from '../../text-scan.ts';
+import { clusterNeed, scanNumbers, type ClusterNeed } from '../../text-scan.ts';
 import { CONTEXT_BOOST, hasContext } from './context.ts';
 import { numberLabel } from './phone-label.ts';
 import { PHONE_CONTEXT, PHONE_CONTEXT_AFTER } from './phone-words.ts';
@@ -93,7 +93,7 @@ function baseScore(plus: string | undefined, area: string | undefined, body: str
 }
 
 /** What a cluster needs before the regex is tried (one object per module, not one per call). */
-const CHAIN_NEED: ClusterNeed = { digits: 7, firstGroup: (n: number): boolean => n <= 15 };
+const CHAIN_NEED: ClusterNeed = clusterNeed({ digits: 7, firstGroup: (n: number): boolean => n <= 15 });
 
 export const intlPhoneDetector: Detector = {
   id: ID,

@@ -11,7 +11,7 @@
  * as another kind of number (`주문번호`, `tracking`; see `phone-label.ts`) drops below 0.5.
  */
 import type { DetectContext, Detector, Finding } from '../../types.ts';
-import { scanNumbers, type ClusterNeed } from '../../text-scan.ts';
+import { clusterNeed, scanNumbers, type ClusterNeed } from '../../text-scan.ts';
 import { CONTEXT_BOOST, hasContext } from './context.ts';
 import { numberLabel } from './phone-label.ts';
 import { PHONE_CONTEXT } from './phone-words.ts';
@@ -62,8 +62,8 @@ function scoreDomestic(m: RegExpExecArray): number {
 }
 
 /** What a cluster needs before the regex is tried (one object per module, not one per call). */
-const KR_PHONE_NEED: ClusterNeed = { digits: 9, first: '0+(', firstGroup: (n: number): boolean => (n >= 2 && n <= 4) || n >= 9 };
-const KR_REPRESENTATIVE_NEED: ClusterNeed = { digits: 8, first: '1', firstGroup: (n: number): boolean => n === 4 || n >= 8 };
+const KR_PHONE_NEED: ClusterNeed = clusterNeed({ digits: 9, first: '0+(', firstGroup: (n: number): boolean => (n >= 2 && n <= 4) || n >= 9 });
+const KR_REPRESENTATIVE_NEED: ClusterNeed = clusterNeed({ digits: 8, first: '1', firstGroup: (n: number): boolean => n === 4 || n >= 8 });
 
 export const krPhoneDetector: Detector = {
   id: ID,

@@ -7,7 +7,7 @@
  * labelled as something else (`order no`, `tracking`, `주문번호`; see `phone-label.ts`) loses 0.35.
  */
 import type { DetectContext, Detector, Finding } from '../../types.ts';
-import { scanNumbers, type ClusterNeed } from '../../text-scan.ts';
+import { clusterNeed, scanNumbers, type ClusterNeed } from '../../text-scan.ts';
 import { CONTEXT_BOOST, hasContext } from './context.ts';
 import { numberLabel } from './phone-label.ts';
 import { PHONE_CONTEXT, PHONE_CONTEXT_AFTER } from './phone-words.ts';
@@ -21,7 +21,7 @@ const NANP =
   /(\+1[ .-]?|(?:00)?1[ .-])?(?:(\([2-9]\d\d\))[ .-]?|([2-9]\d\d)([ .-]))\d{3}([ .-])\d{4}(?:[ ]?(?:x|ext\.?)[ ]?\d{1,6})?/gi;
 
 /** What a cluster needs before the regex is tried (one object per module, not one per call). */
-const NANP_NEED: ClusterNeed = { digits: 10, firstGroup: (n: number): boolean => n === 1 || n === 3 };
+const NANP_NEED: ClusterNeed = clusterNeed({ digits: 10, firstGroup: (n: number): boolean => n === 1 || n === 3 });
 
 export const nanpPhoneDetector: Detector = {
   id: ID,

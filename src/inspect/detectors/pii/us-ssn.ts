@@ -5,7 +5,7 @@
  * 900–999, group 00, serial 0000, and the well-known advertising/sample numbers.
  */
 import type { DetectContext, Detector, Finding } from '../../types.ts';
-import { scanNumbers, type ClusterNeed } from '../../text-scan.ts';
+import { clusterNeed, scanNumbers, type ClusterNeed } from '../../text-scan.ts';
 import { CONTEXT_BOOST, hasOwnContext } from './context.ts';
 import { finding, gluedToNeighbour } from './scan.ts';
 
@@ -25,7 +25,7 @@ function issuable(d: string): boolean {
 }
 
 /** What a cluster needs before the regex is tried (one object per module, not one per call). */
-const CANDIDATE_NEED: ClusterNeed = { digits: 9, firstGroup: (n: number): boolean => n === 3 || n >= 9 };
+const CANDIDATE_NEED: ClusterNeed = clusterNeed({ digits: 9, firstGroup: (n: number): boolean => n === 3 || n >= 9 });
 
 export const usSsnDetector: Detector = {
   id: ID,
