@@ -111,36 +111,9 @@ class Cluster implements NumberCluster {
   private build(): void {
     const { text, start, end, rows } = this;
     const at = rows.length;
-    let digits = 0;
-    let dots = 0;
-    // Each row holds digits and dots seen before its start until the totals are known; then the
-    // counts left from it. The digit run being read, and the row waiting for its length.
-    let runStart = -1;
-    let open = -1;
-    let prev = start > 0 ? text.charCodeAt(start - 1) : 0;
-    for (let i = start; i < end; i++) {
-      const c = text.charCodeAt(i);
-      const digit = isDigitCode(c);
-      if (!digit && runStart >= 0) {
-        if (open >= 0) rows[open + 3] = i - runStart;
-        runStart = -1;
-        open = -1;
-      }
-      if ((digit || c === 43 || c === 40) && !isWordCode(prev)) {
-        if (digit) open = rows.length;
-        rows.push(i, digits, dots, 0);
-      }
-      if (digit) {
-        digits++;
-        if (runStart < 0) runStart = i;
-      } else if (c === 46) dots++;
-      prev = c;
-    }
-    if (open >= 0) rows[open + 3] = end - runStart;
-    for (let q = at; q < rows.length; q += ROW) {
-      rows[q + 1] = digits - rows[q + 1]!;
-      rows[q + 2] = dots - rows[q + 2]!;
-    }
+    const buf = rowBuffer(end - start);
+    const n = readRows(text, start, end, buf);
+    for (let q = 0; q < n; q += ROW) rows.push(buf[q]!, readDigits - buf[q + 1]!, readDots - buf[q + 2]!, buf[q + 3]!);
     this.at = at;
     this.count = (rows.length - at) / ROW;
   }
@@ -394,40 +367,12 @@ function sharedStarts(clusters: readonly Cluster[], text: string): { lists: numb
   const lists: number[][] = Array.from({ length: count }, () => []);
   // The rows `Cluster.build` would make, read once into a reused buffer instead of appended to
   // the text's row array: the walk needs each cluster's rows only while it reads that cluster.
-  let rows = scratch;
   for (const c of clusters) {
     if (c.digits < minByDots[Math.min(c.dots, DOTS_CAP)]!) continue;
-    const { start, end } = c;
-    if (rows.length < (end - start) * ROW) rows = scratch = new Int32Array((end - start) * ROW * 2);
-    let n = 0;
-    let digits = 0;
-    let dots = 0;
-    let runStart = -1;
-    let open = -1;
-    let prev = start > 0 ? text.charCodeAt(start - 1) : 0;
-    for (let i = start; i < end; i++) {
-      const ch = text.charCodeAt(i);
-      const digit = isDigitCode(ch);
-      if (!digit && runStart >= 0) {
-        if (open >= 0) rows[open + 3] = i - runStart;
-        runStart = -1;
-        open = -1;
-      }
-      if ((digit || ch === 43 || ch === 40) && !isWordCode(prev)) {
-        if (digit) open = n;
-        rows[n] = i;
-        rows[n + 1] = digits;
-        rows[n + 2] = dots;
-        rows[n + 3] = 0;
-        n += ROW;
-      }
-      if (digit) {
-        digits++;
-        if (runStart < 0) runStart = i;
-      } else if (ch === 46) dots++;
-      prev = ch;
-    }
-    if (open >= 0) rows[open + 3] = end - runStart;
+    const rows = rowBuffer(c.end - c.start);
+    const n = readRows(text, c.start, c.end, rows);
+    const digits = readDigits;
+    const dots = readDots;
     for (let q = 0; q < n; q += ROW) {
       const p = rows[q]!;
       let mask = table[keyOf(rows[q + 3]!, digits - rows[q + 1]!, dots - rows[q + 2]!, kindOf(text.charCodeAt(p)))]!;
@@ -440,8 +385,60 @@ function sharedStarts(clusters: readonly Cluster[], text: string): { lists: numb
   }
   return { lists, count };
 }
-/** Row buffer of `sharedStarts`, grown as needed and kept between texts. */
+
+/** Row buffer of `readRows`' callers, grown as needed and kept between texts. */
 let scratch = new Int32Array(1024);
+
+function rowBuffer(length: number): Int32Array {
+  if (scratch.length < length * ROW) scratch = new Int32Array(length * ROW * 2);
+  return scratch;
+}
+
+/** Digits and dots of the cluster `readRows` read last (module state: no object per cluster). */
+let readDigits = 0;
+let readDots = 0;
+
+/**
+ * The rows of the cluster `[start, end)` into `rows` from 0, four numbers per start: position,
+ * digits and dots seen before it, and the length of the digit run it opens (0 for `+`/`(`).
+ * Returns the number of slots written; the cluster's totals are left in `readDigits`/`readDots`.
+ * One loop for `Cluster.build` (which turns the counts into "left from here") and the shared walk.
+ */
+function readRows(text: string, start: number, end: number, rows: Int32Array): number {
+  let n = 0;
+  let digits = 0;
+  let dots = 0;
+  // The digit run being read, and the row waiting for its length.
+  let runStart = -1;
+  let open = -1;
+  let prev = start > 0 ? text.charCodeAt(start - 1) : 0;
+  for (let i = start; i < end; i++) {
+    const ch = text.charCodeAt(i);
+    const digit = isDigitCode(ch);
+    if (!digit && runStart >= 0) {
+      if (open >= 0) rows[open + 3] = i - runStart;
+      runStart = -1;
+      open = -1;
+    }
+    if ((digit || ch === 43 || ch === 40) && !isWordCode(prev)) {
+      if (digit) open = n;
+      rows[n] = i;
+      rows[n + 1] = digits;
+      rows[n + 2] = dots;
+      rows[n + 3] = 0;
+      n += ROW;
+    }
+    if (digit) {
+      digits++;
+      if (runStart < 0) runStart = i;
+    } else if (ch === 46) dots++;
+    prev = ch;
+  }
+  if (open >= 0) rows[open + 3] = end - runStart;
+  readDigits = digits;
+  readDots = dots;
+  return n;
+}
 
 const stickyCache = new WeakMap<RegExp, RegExp>();
 
