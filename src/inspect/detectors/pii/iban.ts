@@ -8,7 +8,7 @@
 import type { DetectContext, Detector, Finding } from '../../types.ts';
 import { scanOf } from '../../text-scan.ts';
 import { ibanMod97Valid } from './checksums.ts';
-import { codeAt, finding, isAsciiLetter, isWordChar } from './scan.ts';
+import { codeAt, finding, isAsciiLetter, isWordChar, scanAtStarts } from './scan.ts';
 
 const ID = 'iban';
 const TYPE = 'IBAN';
@@ -75,16 +75,7 @@ export const ibanDetector: Detector = {
   types: [TYPE],
   detect(text: string, ctx?: DetectContext): Finding[] {
     const out: Finding[] = [];
-    // As a left-to-right scan: a rejected candidate lets the next start one character later, an
-    // accepted one skips the candidates inside it.
-    let floor = 0;
-    for (const start of candidateStarts(text, ctx)) {
-      if (start < floor) continue;
-      CANDIDATE.lastIndex = start;
-      const m = CANDIDATE.exec(text);
-      if (m === null) continue;
-      floor = visit(text, m, start, out);
-    }
+    scanAtStarts(CANDIDATE, text, candidateStarts(text, ctx), (m, start) => visit(text, m, start, out));
     return out;
   },
 };

@@ -9,7 +9,7 @@
 import type { DetectContext, Detector, Finding } from '../../types.ts';
 import { scanOf } from '../../text-scan.ts';
 import { CONTEXT_BOOST, hasContext } from './context.ts';
-import { codeAt, finding, isWordChar } from './scan.ts';
+import { codeAt, finding, isWordChar, scanAtStarts } from './scan.ts';
 
 const ID = 'kr_passport';
 const TYPE = 'KR_PASSPORT';
@@ -42,24 +42,16 @@ export const krPassportDetector: Detector = {
   types: [TYPE],
   detect(text: string, ctx?: DetectContext): Finding[] {
     const out: Finding[] = [];
-    // As a left-to-right scan: a rejected candidate lets the next start one character later, an
-    // accepted one skips the candidates inside it.
-    let floor = 0;
-    for (const start of candidateStarts(text, ctx)) {
-      if (start < floor) continue;
-      CANDIDATE.lastIndex = start;
-      const m = CANDIDATE.exec(text);
-      if (m === null) continue;
+    scanAtStarts(CANDIDATE, text, candidateStarts(text, ctx), (m, start) => {
       const end = start + m[0].length;
-      floor = start + 1;
-      if (isWordChar(codeAt(text, start - 1)) || isWordChar(codeAt(text, end))) continue;
+      if (isWordChar(codeAt(text, start - 1)) || isWordChar(codeAt(text, end))) return start + 1;
       // A dash joining more of the code ("M12345678-01") makes it a longer reference number.
-      if (text.charCodeAt(end) === 45 && isWordChar(codeAt(text, end + 1))) continue;
+      if (text.charCodeAt(end) === 45 && isWordChar(codeAt(text, end + 1))) return start + 1;
       let score = m[1] !== undefined ? 0.5 : 0.4;
       if (hasContext(text, start, end, CONTEXT, 32)) score += CONTEXT_BOOST;
       out.push(finding(TYPE, start, end, score, ID));
-      floor = end;
-    }
+      return end;
+    });
     return out;
   },
 };

@@ -27,6 +27,28 @@ export function scanAll(re: RegExp, text: string, visit: (m: RegExpExecArray) =>
   re.lastIndex = 0;
 }
 
+/**
+ * The same scan as `scanAll` restricted to `starts` (sorted positions where a match can begin,
+ * e.g. from the shared number-cluster scan): a sticky (`y`) regex is tried at each start not
+ * already inside an accepted span. `visit` returns where the next candidate may begin — the end of
+ * an accepted span, or `start + 1` for a rejected one — as a left-to-right scan would.
+ */
+export function scanAtStarts(
+  re: RegExp,
+  text: string,
+  starts: readonly number[],
+  visit: (m: RegExpExecArray, start: number) => number,
+): void {
+  let floor = 0;
+  for (const start of starts) {
+    if (start < floor) continue;
+    re.lastIndex = start;
+    const m = re.exec(text);
+    if (m === null) continue;
+    floor = visit(m, start);
+  }
+}
+
 /** 0-9 */
 export function isDigit(code: number): boolean {
   return code >= 48 && code <= 57;
