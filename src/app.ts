@@ -10,6 +10,7 @@
  */
 import { Hono, type Context } from 'hono';
 import type { AuditStore } from './audit/types.ts';
+import { DEFAULT_UPSTREAM_MAX_BYTES, DEFAULT_UPSTREAM_STREAM_MAX_BYTES } from './config/config-schema.ts';
 import type { LoadedPolicy } from './config/policy-load.ts';
 import { DIALECT_ROUTES } from './dialects/index.ts';
 import { openaiChat, renderOpenAIError } from './dialects/openai-chat/index.ts';
@@ -43,7 +44,14 @@ export interface AppDeps {
   routes: RouteTable;
   /** Per-team pseudonymizers, e.g. `(team) => createPseudonymizer({ secret, scope: team })`; cached here. */
   pseudonymizer: (scope: string) => Promise<Pseudonymizer>;
-  limits: { maxBodyBytes: number; upstreamTimeoutMs: number; maxUpstreamBytes?: number };
+  limits: {
+    maxBodyBytes: number;
+    upstreamTimeoutMs: number;
+    /** Largest non-streamed upstream answer; default `DEFAULT_UPSTREAM_MAX_BYTES`. */
+    maxUpstreamBytes?: number;
+    /** Most bytes relayed from one streamed upstream answer; default `DEFAULT_UPSTREAM_STREAM_MAX_BYTES`. */
+    maxUpstreamStreamBytes?: number;
+  };
   log?: Logger;
   now?: () => number;
   version?: string;
@@ -67,7 +75,8 @@ export function createApp(deps: AppDeps): Hono<VeilEnv> {
       return p;
     },
     upstreamTimeoutMs: deps.limits.upstreamTimeoutMs,
-    maxUpstreamBytes: deps.limits.maxUpstreamBytes ?? 32 * 1024 * 1024,
+    maxUpstreamBytes: deps.limits.maxUpstreamBytes ?? DEFAULT_UPSTREAM_MAX_BYTES,
+    maxUpstreamStreamBytes: deps.limits.maxUpstreamStreamBytes ?? DEFAULT_UPSTREAM_STREAM_MAX_BYTES,
     log,
     now,
   };

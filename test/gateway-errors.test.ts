@@ -206,3 +206,62 @@ describe('audit chain', () => {
     }
   });
 });
+
+describe('upstream answer size caps (VEIL_UPSTREAM_MAX_BYTES, VEIL_UPSTREAM_STREAM_MAX_BYTES)', () => {
+  // Its own mock and gateway: the connection checks below need a mock no other test has used.
+  const CAP = 65_536;
+  let mock2: MockUpstream;
+  let gw2: TestGateway;
+  beforeAll(async () => {
+    mock2 = await startMockUpstream();
+    gw2 = await startTestGateway({ mock: mock2, env: { VEIL_UPSTREAM_MAX_BYTES: String(CAP), VEIL_UPSTREAM_STREAM_MAX_BYTES: String(CAP) } });
+  });
+  afterAll(async () => {
+    await gw2?.close();
+    await mock2?.close();
+  });
+  const post2 = (stream: boolean) =>
+    fetch(`${gw2.baseURL}/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${gw2.key}`, 'content-type': 'application/json' },
+      body: JSON.stringify(chat('big please', { stream })),
+    });
+
+  it('a whole answer over the cap → 502 naming the cap, audited, the upstream connection closed', async () => {
+    mock2.behave({ kind: 'oversized', bytes: 4 * CAP });
+    const res = await post2(false);
+    const text = await res.text();
+    expect(res.status).toBe(502);
+    const err = (JSON.parse(text) as { error: { code: string; type: string; message: string } }).error;
+    expect(err).toMatchObject({ code: 'upstream_error', type: 'upstream_error' });
+    expect(err.message).toContain(`exceeded ${CAP} bytes`);
+    expect(text).not.toContain('xxxx');
+    expect(await gw2.auditRowFor(res.headers.get('x-veil-request-id'))).toMatchObject({ status: 502, error_code: 'upstream_error' });
+    await eventually(() => mock2.openConnections() === 0);
+    expect((await fetch(`${gw2.url}/healthz`)).status).toBe(200);
+  });
+
+  it('a stream over the cap ends with an in-stream error event, upstream cancelled, audited; the gateway keeps serving', async () => {
+    // 64 events of 16 KiB: the cap is passed after about four, and the mock would send the rest.
+    mock2.behave({ kind: 'oversized', bytes: 1 << 20 });
+    const res = await post2(true);
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    const events = text.split('\n\n').filter((e) => e.startsWith('data: '));
+    const last = JSON.parse(events.at(-1)!.slice(6)) as { error?: { code: string; message: string } };
+    expect(last.error).toMatchObject({ code: 'upstream_error' });
+    expect(last.error!.message).toContain(`exceeded ${CAP} bytes`);
+    expect(last.error!.message).not.toContain('xxxx');
+    expect(text).not.toContain('[DONE]');
+    expect(text.length).toBeLessThan(4 * CAP);
+    expect(await gw2.auditRowFor(res.headers.get('x-veil-request-id'))).toMatchObject({ status: 502, error_code: 'upstream_error', stream: 1 });
+    // Cancelled mid-answer, the connection cannot go back to the pool: it is closed at once,
+    // where a drained keep-alive one would stay open for seconds.
+    await eventually(() => mock2.openConnections() === 0, 1000);
+
+    mock2.behave({ kind: 'echo' });
+    const ok = await post2(true);
+    expect(ok.status).toBe(200);
+    expect(await ok.text()).toContain('[DONE]');
+  });
+});

@@ -28,7 +28,8 @@ const START_HELP = `veil start [--config FILE] [--local-only]
 Starts the gateway. Settings come from the YAML config file, then the environment:
   PORT (8787)  VEIL_HOST (127.0.0.1)  VEIL_DB (./data/veil.db)  VEIL_POLICIES (./policies)
   VEIL_LOCAL_MODEL (GGUF path)  VEIL_LOCAL_THREADS (1)  OPENAI_BASE_URL  OPENAI_API_KEY
-  VEIL_SECRET (placeholder HMAC key)  VEIL_UPSTREAM_TIMEOUT_MS (60000)  VEIL_MAX_BODY_BYTES`;
+  VEIL_SECRET (placeholder HMAC key)  VEIL_UPSTREAM_TIMEOUT_MS (60000)  VEIL_MAX_BODY_BYTES
+  VEIL_UPSTREAM_MAX_BYTES (32 MiB)  VEIL_UPSTREAM_STREAM_MAX_BYTES (64 MiB)`;
 
 function flag(argv: string[], name: string): string | undefined {
   const i = argv.indexOf(name);

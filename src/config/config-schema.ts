@@ -6,6 +6,10 @@
  */
 import * as z from 'zod';
 
+/** Default caps on an upstream answer: non-streamed (read whole into memory) and streamed (relayed). */
+export const DEFAULT_UPSTREAM_MAX_BYTES = 32 * 1024 * 1024;
+export const DEFAULT_UPSTREAM_STREAM_MAX_BYTES = 64 * 1024 * 1024;
+
 export const RemoteProviderConfig = z
   .object({
     /** Provider id used in routing and the audit log. */
@@ -76,6 +80,14 @@ export const GatewayConfig = z
     max_body_bytes: z.number().int().min(1024).default(4 * 1024 * 1024),
     /** Time to wait for upstream response headers, and between streamed chunks. */
     upstream_timeout_ms: z.number().int().min(1).default(60_000),
+    /** Largest non-streamed upstream answer read, bytes; beyond it the client gets a 502. */
+    upstream_max_bytes: z.number().int().min(1024).default(DEFAULT_UPSTREAM_MAX_BYTES),
+    /**
+     * Most bytes relayed from one streamed upstream answer; beyond it the upstream is cancelled and
+     * the stream ends with the dialect's in-stream error. Idle timeouts alone never end a stream
+     * that keeps sending.
+     */
+    upstream_stream_max_bytes: z.number().int().min(1024).default(DEFAULT_UPSTREAM_STREAM_MAX_BYTES),
     /** HMAC secret for stable placeholders. Set VEIL_SECRET in production; the Node entry persists one otherwise. */
     secret: z.string().optional(),
     providers: z.array(RemoteProviderConfig).default(DEFAULT_PROVIDERS),
@@ -106,3 +118,13 @@ export const GatewayConfig = z
   })
   .strict();
 export type GatewayConfig = z.infer<typeof GatewayConfig>;
+
+/** The limits `createApp` takes, from the config: one mapping, so the Node and Workers entries cannot drift. */
+export function limitsOf(cfg: GatewayConfig): { maxBodyBytes: number; upstreamTimeoutMs: number; maxUpstreamBytes: number; maxUpstreamStreamBytes: number } {
+  return {
+    maxBodyBytes: cfg.max_body_bytes,
+    upstreamTimeoutMs: cfg.upstream_timeout_ms,
+    maxUpstreamBytes: cfg.upstream_max_bytes,
+    maxUpstreamStreamBytes: cfg.upstream_stream_max_bytes,
+  };
+}

@@ -44,3 +44,23 @@ describe('local_only', () => {
     expect(() => loadConfig({ env: { VEIL_LOCAL_ONLY: '1' } })).toThrow(/local_only needs a local model/);
   });
 });
+
+describe('loadConfig upstream answer caps', () => {
+  it('defaults to 32 MiB whole and 64 MiB streamed; env and file override; the schema refuses tiny caps', () => {
+    const dflt = loadConfig({ env: {} });
+    expect([dflt.upstream_max_bytes, dflt.upstream_stream_max_bytes]).toEqual([32 * 2 ** 20, 64 * 2 ** 20]);
+    const env = loadConfig({ env: { VEIL_UPSTREAM_MAX_BYTES: '65536', VEIL_UPSTREAM_STREAM_MAX_BYTES: '131072' } });
+    expect([env.upstream_max_bytes, env.upstream_stream_max_bytes]).toEqual([65536, 131072]);
+    expect(() => loadConfig({ env: { VEIL_UPSTREAM_STREAM_MAX_BYTES: 'lots' } })).toThrow(/VEIL_UPSTREAM_STREAM_MAX_BYTES must be an integer/);
+    expect(() => loadConfig({ env: { VEIL_UPSTREAM_MAX_BYTES: '10' } })).toThrow(/upstream_max_bytes/);
+    const dir = mkdtempSync(join(tmpdir(), 'veil-cfg-'));
+    try {
+      const file = join(dir, 'veil.yaml');
+      writeFileSync(file, 'upstream_max_bytes: 2048\nupstream_stream_max_bytes: 4096\n');
+      const cfg = loadConfig({ file, env: { VEIL_UPSTREAM_STREAM_MAX_BYTES: '8192' } });
+      expect([cfg.upstream_max_bytes, cfg.upstream_stream_max_bytes]).toEqual([2048, 8192]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

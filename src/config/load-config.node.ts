@@ -67,6 +67,8 @@ function applyEnv(raw: Record<string, unknown>, env: Env): Record<string, unknow
   if (env.VEIL_LOCAL_ONLY === '1' || env.VEIL_LOCAL_ONLY === 'true') out.local_only = true;
   set('upstream_timeout_ms', num('VEIL_UPSTREAM_TIMEOUT_MS'));
   set('max_body_bytes', num('VEIL_MAX_BODY_BYTES'));
+  set('upstream_max_bytes', num('VEIL_UPSTREAM_MAX_BYTES'));
+  set('upstream_stream_max_bytes', num('VEIL_UPSTREAM_STREAM_MAX_BYTES'));
   if (env.VEIL_LOCAL_MODEL) out.local = { ...(raw.local as object | undefined), model_path: env.VEIL_LOCAL_MODEL };
   if (env.VEIL_LOCAL_CHAT_WRAPPER) out.local = { ...(out.local as object | undefined), chat_wrapper: env.VEIL_LOCAL_CHAT_WRAPPER };
   if (env.VEIL_LOCAL_THREADS) out.local = { ...(out.local as object | undefined), threads: num('VEIL_LOCAL_THREADS') };

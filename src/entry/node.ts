@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { createApp, type PolicyResolver } from '../app.ts';
 import { createSqliteAuditStore } from '../audit/sqlite.node.ts';
-import type { GatewayConfig } from '../config/config-schema.ts';
+import { limitsOf, type GatewayConfig } from '../config/config-schema.ts';
 import { readPolicyFiles } from '../config/policy-dir.node.ts';
 import { createSqliteAdminKeyStore, createSqliteSettingsStore } from '../admin/admin-store.sqlite.node.ts';
 import { applyRetention, retentionDays } from '../admin/audit.ts';
@@ -137,7 +137,7 @@ export async function startGateway(cfg: GatewayConfig, opts: StartOptions = {}):
     policies: resolver,
     routes: { models: cfg.models, providers, local, localId: local?.id ?? null },
     pseudonymizer,
-    limits: { maxBodyBytes: cfg.max_body_bytes, upstreamTimeoutMs: cfg.upstream_timeout_ms },
+    limits: limitsOf(cfg),
     log,
     admin,
     requestIo: nodeRequestIo,

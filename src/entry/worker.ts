@@ -25,7 +25,7 @@ import { createD1AuditReader } from '../admin/audit-reader.d1.ts';
 import type { AdminDeps } from '../admin/index.ts';
 import { createApp } from '../app.ts';
 import { createD1AuditStore, type D1AuditStore, type D1Database } from '../audit/d1.ts';
-import { DEFAULT_PROVIDERS, GatewayConfig } from '../config/config-schema.ts';
+import { DEFAULT_PROVIDERS, GatewayConfig, limitsOf } from '../config/config-schema.ts';
 import { PolicyLoadError } from '../config/policy-load.ts';
 import type { VeilEnv } from '../http/env.ts';
 import { createD1KeyStore } from '../keys/d1.ts';
@@ -58,6 +58,8 @@ export const WorkerEnv = z.object({
   VEIL_DEFAULT_POLICY: opt(z.string().min(1)),
   VEIL_MAX_BODY_BYTES: num(1024),
   VEIL_UPSTREAM_TIMEOUT_MS: num(1),
+  VEIL_UPSTREAM_MAX_BYTES: num(1024),
+  VEIL_UPSTREAM_STREAM_MAX_BYTES: num(1024),
   OPENAI_BASE_URL: opt(z.string().url()),
   OPENAI_API_KEY: opt(z.string()),
   ANTHROPIC_BASE_URL: opt(z.string().url()),
@@ -206,7 +208,7 @@ export async function buildWorkerGateway(env: unknown, opts: BuildOptions = {}):
     policies: registry,
     routes: { models: cfg.models, providers, local, localId: local?.id ?? null },
     pseudonymizer,
-    limits: { maxBodyBytes: cfg.max_body_bytes, upstreamTimeoutMs: cfg.upstream_timeout_ms },
+    limits: limitsOf(cfg),
     log,
     admin,
   });
@@ -230,6 +232,8 @@ function gatewayConfig(e: WorkerEnv): GatewayConfig {
   if (e.VEIL_DEFAULT_POLICY) raw.default_policy = e.VEIL_DEFAULT_POLICY;
   if (e.VEIL_MAX_BODY_BYTES !== undefined) raw.max_body_bytes = e.VEIL_MAX_BODY_BYTES;
   if (e.VEIL_UPSTREAM_TIMEOUT_MS !== undefined) raw.upstream_timeout_ms = e.VEIL_UPSTREAM_TIMEOUT_MS;
+  if (e.VEIL_UPSTREAM_MAX_BYTES !== undefined) raw.upstream_max_bytes = e.VEIL_UPSTREAM_MAX_BYTES;
+  if (e.VEIL_UPSTREAM_STREAM_MAX_BYTES !== undefined) raw.upstream_stream_max_bytes = e.VEIL_UPSTREAM_STREAM_MAX_BYTES;
   const providers = (Array.isArray(raw.providers) ? raw.providers : DEFAULT_PROVIDERS).map((p) => ({ ...(p as Record<string, unknown>) }));
   const vendor = (id: 'openai' | 'anthropic', baseUrl: string | undefined, apiKey: string | undefined) => {
     if (!baseUrl && !apiKey) return;

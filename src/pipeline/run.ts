@@ -30,6 +30,8 @@ export interface PipelineDeps {
   upstreamTimeoutMs: number;
   /** Largest non-streamed upstream answer accepted. */
   maxUpstreamBytes: number;
+  /** Most bytes relayed from one streamed upstream answer; past it the stream ends with an error event. */
+  maxUpstreamStreamBytes: number;
   log: Logger;
   now: () => number;
 }
@@ -103,7 +105,8 @@ export async function runPipeline(dialect: Dialect, body: unknown, scope: Reques
   if (!res.body) throw new VeilError('upstream_error', 'Upstream provider sent an empty stream.');
   const stats: StreamStats = {};
   const stalled = () => new VeilError('upstream_timeout', `Upstream stream stalled for ${deps.upstreamTimeoutMs} ms.`);
-  const source = readSse(res.body, { idle: { ms: deps.upstreamTimeoutMs, error: stalled } });
+  const tooLong = () => new VeilError('upstream_error', `Upstream provider '${target.provider.id}' stream exceeded ${deps.maxUpstreamStreamBytes} bytes.`);
+  const source = readSse(res.body, { idle: { ms: deps.upstreamTimeoutMs, error: stalled }, max: { bytes: deps.maxUpstreamStreamBytes, error: tooLong } });
   const events = dialect.transformStream(requireJsonData(source), t, stats);
   // Events parsed from one upstream read leave as one chunk (one socket write), as a byte pipe's would.
   return streamToClient(dialect, events, stats, scope, deps, tUp, () => upstreamCtl.abort(), () => source.buffered > 0);

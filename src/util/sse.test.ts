@@ -149,6 +149,31 @@ describe('readSse', () => {
     expect(cancelled).toBe(true);
   });
 
+  it('a body past the byte cap is cancelled and fails with the given error, even one that never ends', async () => {
+    let cancelled = false;
+    let i = 0;
+    // Every pull has the next frame ready: without the cap the reader would drain it forever.
+    const endless = new ReadableStream<Uint8Array>({
+      pull(c) {
+        c.enqueue(enc.encode(frame(i++)));
+      },
+      cancel() {
+        cancelled = true;
+      },
+    });
+    const it = readSse(endless, { max: { bytes: 1000, error: () => new Error('too long') } })[Symbol.asyncIterator]();
+    await expect(it.next()).rejects.toThrow('too long');
+    expect(cancelled).toBe(true);
+    expect(endless.locked).toBe(false);
+    // Read no further than the chunk that crossed the cap.
+    expect(i * frame(0).length).toBeLessThan(1000 + 2 * frame(0).length + 100);
+
+    const small = new ReadableStream<Uint8Array>({ start: (c) => (c.enqueue(enc.encode(frame(0))), c.close()) });
+    const ok = readSse(small, { max: { bytes: frame(0).length, error: () => new Error('too long') } })[Symbol.asyncIterator]();
+    expect((await ok.next()).value).toEqual({ data: '{"i":0}' });
+    expect((await ok.next()).done).toBe(true);
+  });
+
   it('ending early releases the body; with a read pending, once that read completes', async () => {
     const body = new ReadableStream<Uint8Array>({ start: (c) => c.enqueue(enc.encode(frame(0))) });
     const it = readSse(body)[Symbol.asyncIterator]();

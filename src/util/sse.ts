@@ -100,6 +100,8 @@ export interface SseSource extends AsyncIterable<SseEvent> {
 export interface ReadSseOptions {
   /** A wait of more than `ms` for the next bytes cancels the body and fails with `error()`. */
   idle?: { ms: number; error: () => Error };
+  /** More than `bytes` read from the body in all cancels it and fails with `error()`. */
+  max?: { bytes: number; error: () => Error };
 }
 
 /**
@@ -110,7 +112,7 @@ export interface ReadSseOptions {
  * Iterated once, like a generator; ending early (`return`) releases the body's lock.
  */
 export function readSse(body: ReadableStream<Uint8Array>, opts: ReadSseOptions = {}): SseSource {
-  return new SseReader(body, opts.idle);
+  return new SseReader(body, opts.idle, opts.max);
 }
 
 type ReadResult = ReadableStreamReadResult<Uint8Array>;
@@ -120,6 +122,8 @@ class SseReader implements SseSource, AsyncIterator<SseEvent> {
   readonly #parser = new SseParser();
   readonly #reader: ReadableStreamDefaultReader<Uint8Array>;
   readonly #idle: ReadSseOptions['idle'];
+  readonly #max: ReadSseOptions['max'];
+  #bytes = 0;
   #queue: SseEvent[] = [];
   #at = 0;
   /** A read started while draining that had nothing yet: the next wait continues it. */
@@ -128,9 +132,10 @@ class SseReader implements SseSource, AsyncIterator<SseEvent> {
   #reading = false;
   #released = false;
 
-  constructor(body: ReadableStream<Uint8Array>, idle: ReadSseOptions['idle']) {
+  constructor(body: ReadableStream<Uint8Array>, idle: ReadSseOptions['idle'], max: ReadSseOptions['max']) {
     this.#reader = body.getReader();
     this.#idle = idle;
+    this.#max = max;
   }
 
   get buffered(): number {
@@ -152,6 +157,7 @@ class SseReader implements SseSource, AsyncIterator<SseEvent> {
       this.#reading = true;
       try {
         const r = await this.#wait();
+        if (!r.done) this.#count(r.value);
         done = r.done;
         text = r.done ? this.#decoder.decode() : this.#decoder.decode(r.value, { stream: true });
         if (!done) [text, done] = await this.#drainReady(text);
@@ -220,8 +226,19 @@ class SseReader implements SseSource, AsyncIterator<SseEvent> {
         return [text, false];
       }
       if (r.done) return [text + this.#decoder.decode(), true];
+      this.#count(r.value);
       text += this.#decoder.decode(r.value, { stream: true });
     }
+  }
+
+  /** Counts a chunk against the cap; past it the body is cancelled (freeing the connection) and the read fails. */
+  #count(chunk: Uint8Array): void {
+    const max = this.#max;
+    if (!max) return;
+    this.#bytes += chunk.byteLength;
+    if (this.#bytes <= max.bytes) return;
+    this.#reader.cancel().catch(() => {});
+    throw max.error();
   }
 
   #release(): void {

@@ -160,7 +160,7 @@ describe('upstream faults', () => {
         timeoutMs: 60_000,
       });
     try {
-      // The gateway's cap on a non-streamed answer is 32 MiB.
+      // The default cap on a non-streamed answer (upstream_max_bytes) is 32 MiB; streams get 64 MiB.
       mock.behave({ kind: 'oversized', bytes: 33 * 2 ** 20 });
       const big = await post(false);
       expect(errorShape(big, 502, 'upstream_error')).toBeNull();
