@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { RedactMethod } from '../config/policy-schema.ts';
 import type { Finding } from '../inspect/types.ts';
 import { restoreText } from '../restore/restore-text.ts';
-import type { KeyedDigest } from './keyed-digest.ts';
+import { createKeyedDigest, type KeyedDigest } from './keyed-digest.ts';
 import { base32 } from './placeholder.ts';
 import { createPseudonymizer, normalizeSpans, pseudonymizerFromDigest } from './pseudonymizer.ts';
 
@@ -119,30 +119,64 @@ describe('stability across requests', () => {
   });
 });
 
+/** The session's two digest paths: an async-only digest (digests first) and a synchronous one (on demand). */
+const DIGEST_MODES = ['async', 'sync'] as const;
+
 /** Digest stub: the tag is whatever Crockford string the test asks for, per value. */
-function stubDigest(tagOf: (value: string) => string): KeyedDigest {
+function stubDigest(tagOf: (value: string) => string, mode: (typeof DIGEST_MODES)[number] = 'async'): KeyedDigest {
   const alphabet = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-  return {
-    async digest(_purpose, _scope, _type, value) {
-      const chars = tagOf(value).padEnd(52, '0');
-      const bytes = new Uint8Array(32);
-      for (let i = 0; i < 256; i++) {
-        const bit = (alphabet.indexOf(chars[Math.floor(i / 5)]!) >> (4 - (i % 5))) & 1;
-        bytes[i >> 3]! |= bit << (7 - (i & 7));
-      }
-      return bytes;
-    },
+  const bytesOf = (value: string) => {
+    const chars = tagOf(value).padEnd(52, '0');
+    const bytes = new Uint8Array(32);
+    for (let i = 0; i < 256; i++) {
+      const bit = (alphabet.indexOf(chars[Math.floor(i / 5)]!) >> (4 - (i % 5))) & 1;
+      bytes[i >> 3]! |= bit << (7 - (i & 7));
+    }
+    return bytes;
   };
+  const d: KeyedDigest = { digest: async (_purpose, _scope, _type, value) => bytesOf(value) };
+  if (mode === 'sync') d.digestSync = (_purpose, _scope, _type, value) => bytesOf(value);
+  return d;
 }
 
-describe('collision handling', () => {
+describe('sync and async digests', () => {
+  it('give identical placeholders, hashes and reverse maps over several applies', async () => {
+    const real = await createKeyedDigest(SECRET);
+    const asyncOnly: KeyedDigest = { digest: (...a) => real.digest(...a) };
+    const methods: RedactMethod[] = ['pseudonymize', 'hash', 'mask'];
+    const word = fc.stringMatching(/^[a-zA-Z@. 가-힣]{1,8}$/);
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.array(fc.tuple(word, fc.nat(2), fc.constantFrom('EMAIL', 'PERSON')), { minLength: 1, maxLength: 6 }), { minLength: 1, maxLength: 3 }), async (turns) => {
+        const a = pseudonymizerFromDigest(real, 'team').session();
+        const b = pseudonymizerFromDigest(asyncOnly, 'team').session();
+        for (const parts of turns) {
+          let text = '';
+          const fs: Finding[] = [];
+          const method = new Map<string, RedactMethod>();
+          for (const [w, m, type] of parts) {
+            const t = `${type}${m}`;
+            method.set(t, methods[m]!);
+            fs.push(finding(t, text.length, text.length + w.length));
+            text += `${w} | `;
+          }
+          const methodOf = (t: string) => method.get(t) ?? 'mask';
+          expect(await a.apply(text, fs, methodOf)).toBe(await b.apply(text, fs, methodOf));
+        }
+        expect([...a.reverse]).toEqual([...b.reverse]);
+      }),
+      { numRuns: 100 },
+    );
+  });
+});
+
+describe.each(DIGEST_MODES)('collision handling (%s digest)', (mode) => {
   it('base32 encodes most significant bits first', () => {
     expect(base32(new Uint8Array([0xff, 0, 0, 0, 0]))).toBe('ZW000000');
   });
 
   it('extends the later value deterministically; the first keeps its short tag', async () => {
     const tags: Record<string, string> = { alice: 'ABCDEF', dave: 'ABCDEF1', bob: 'ABCDEF2', carol: 'ABCDEF1X' };
-    const p = pseudonymizerFromDigest(stubDigest((v) => tags[v]!), 's');
+    const p = pseudonymizerFromDigest(stubDigest((v) => tags[v]!, mode), 's');
     const s = p.session();
     const text = 'alice dave bob carol';
     const fs = [finding('PERSON', 0, 5), finding('PERSON', 6, 10), finding('PERSON', 11, 14), finding('PERSON', 15, 20)];
@@ -156,7 +190,7 @@ describe('collision handling', () => {
   });
 
   it('stays unique when every extension of an identical digest is taken (counter suffix)', async () => {
-    const s = pseudonymizerFromDigest(stubDigest(() => 'QQQQQQ'), 's').session();
+    const s = pseudonymizerFromDigest(stubDigest(() => 'QQQQQQ', mode), 's').session();
     const vals = Array.from({ length: 49 }, (_, i) => `v${i}`);
     const text = vals.join(' ');
     let at = 0;
@@ -174,7 +208,7 @@ describe('collision handling', () => {
   });
 
   it('never issues the reserved MASKED tag', async () => {
-    const s = pseudonymizerFromDigest(stubDigest(() => 'MASKEDX'), 's').session();
+    const s = pseudonymizerFromDigest(stubDigest(() => 'MASKEDX', mode), 's').session();
     expect(await s.apply('v', [finding('EMAIL', 0, 1)], pseudo)).toBe('<EMAIL_MASKEDX>');
   });
 });

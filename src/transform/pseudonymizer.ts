@@ -82,6 +82,14 @@ function hashKey(value: string): string {
   return value.normalize('NFKC').trim().replace(/\s+/g, ' ').toLowerCase();
 }
 
+interface Planned {
+  type: string;
+  start: number;
+  end: number;
+  method: RedactMethod;
+  value: string;
+}
+
 class Session implements PseudonymSession {
   readonly #digest: KeyedDigest;
   readonly #scope: string;
@@ -111,7 +119,7 @@ class Session implements PseudonymSession {
     const spans = normalizeSpans(findings, text.length);
     if (spans.length === 0) return text;
     // A literal, not `{ ...s, method, value }`: on Node 20 each key added to a spread copy costs ~5 µs.
-    const planned = spans.map((s) => ({
+    const planned: Planned[] = spans.map((s) => ({
       type: placeholderType(s.type),
       start: s.start,
       end: s.end,
@@ -119,8 +127,37 @@ class Session implements PseudonymSession {
       value: text.slice(s.start, s.end),
     }));
 
-    // Digests run in parallel; assignment below is synchronous and in text order, so the
+    // A synchronous digest (the real one) is computed on demand in text order; an async one (a
+    // test's) runs for all values first. Either way assignment is in text order, so the
     // first-seen value keeps the short tag when two values collide.
+    const byKey = this.#digest.digestSync ? null : await this.#digestsFor(planned);
+
+    let out = '';
+    let cursor = 0;
+    for (const p of planned) {
+      out += text.slice(cursor, p.start);
+      cursor = p.end;
+      if (p.method === 'pseudonymize') {
+        out += this.#pseudonym(p.type, p.value, byKey);
+      } else if (p.method === 'hash') {
+        const hv = hashKey(p.value);
+        const fk = `${p.type}\0${hv}`;
+        let h = this.#hashes.get(fk);
+        if (h === undefined) {
+          const d = byKey ? byKey.get(`h\0${fk}`)! : this.#digest.digestSync!('hash', this.#scope, p.type, hv);
+          h = hashText(p.type, hex(d, 4));
+          this.#hashes.set(fk, h);
+        }
+        out += h;
+      } else {
+        out += maskText(p.type);
+      }
+    }
+    return out + text.slice(cursor);
+  }
+
+  /** Async digests of every value not yet known, in parallel, keyed `p|h\0TYPE\0value`. */
+  async #digestsFor(planned: readonly Planned[]): Promise<Map<string, Uint8Array>> {
     const pending = new Map<string, Promise<Uint8Array>>();
     for (const p of planned) {
       if (p.method === 'pseudonymize') {
@@ -138,38 +175,17 @@ class Session implements PseudonymSession {
     }
     const keys = [...pending.keys()];
     const digests = await Promise.all(pending.values());
-    const byKey = new Map(keys.map((k, i) => [k, digests[i]!]));
-
-    let out = '';
-    let cursor = 0;
-    for (const p of planned) {
-      out += text.slice(cursor, p.start);
-      cursor = p.end;
-      if (p.method === 'pseudonymize') {
-        out += this.#pseudonym(p.type, p.value, byKey.get(`p\0${p.type}\0${p.value}`));
-      } else if (p.method === 'hash') {
-        const hv = hashKey(p.value);
-        const fk = `${p.type}\0${hv}`;
-        let h = this.#hashes.get(fk);
-        if (h === undefined) {
-          h = hashText(p.type, hex(byKey.get(`h\0${fk}`)!, 4));
-          this.#hashes.set(fk, h);
-        }
-        out += h;
-      } else {
-        out += maskText(p.type);
-      }
-    }
-    return out + text.slice(cursor);
+    return new Map(keys.map((k, i) => [k, digests[i]!]));
   }
 
-  #pseudonym(type: string, value: string, digest: Uint8Array | undefined): string {
+  #pseudonym(type: string, value: string, byKey: ReadonlyMap<string, Uint8Array> | null): string {
     const fk = `${type}\0${value}`;
     const known = this.#forward.get(fk);
     if (known !== undefined) return known;
-    // digest is defined whenever the value was not yet known when apply() planned it; a
-    // concurrent apply() may have assigned it meanwhile, which the lookup above covers.
-    const full = base32(digest!);
+    // With async digests, one is in byKey whenever the value was not yet known when apply()
+    // planned it; a concurrent apply() may have assigned it meanwhile, which the lookup above covers.
+    const digest = byKey ? byKey.get(`p\0${fk}`)! : this.#digest.digestSync!('pseudonym', this.#scope, type, value);
+    const full = base32(digest);
     let placeholder = '';
     for (let len = TAG_MIN_LENGTH; len <= full.length; len++) {
       const tag = full.slice(0, len);
