@@ -471,57 +471,61 @@ export function scanNumbers(
   const sticky = stickyOf(re);
   const scan = scanOf(text, ctx);
   const listed = scan.startsFor(need);
-  if (listed !== undefined) {
-    let floor = 0;
-    let w = 0;
-    for (let k = 0; k < listed.length; k++) {
-      const p = listed[k]!;
-      if (p < floor) continue;
-      if (within) {
-        while (w < within.length && within[w]![1] <= p) w++;
-        if (w >= within.length) break;
-        if (p < within[w]![0]) continue;
-      }
-      sticky.lastIndex = p;
-      const m = sticky.exec(text);
-      if (m === null) continue;
-      const after = m.index + Math.max(1, m[0].length);
-      const next = visit(m);
-      floor = typeof next === 'number' && next > m.index ? next : after;
-    }
-    sticky.lastIndex = 0;
-    return;
-  }
+  execAtStarts(sticky, text, listed ?? ownStarts(scan, text, need), within, visit);
+}
+
+/** The starts of `scan`'s clusters that `need` accepts, in text order (the unshared walk). */
+function ownStarts(scan: TextScan, text: string, need: ClusterNeed): number[] {
+  const out: number[] = [];
   const minDigits = need.digits;
   const minDots = need.dots ?? 0;
   const first = need.first;
   const group = need.firstGroup;
-  let floor = 0;
-  let w = 0;
   for (const c of scan.clusterList()) {
-    if (c.digits < minDigits || c.dots < minDots || c.end <= floor) continue;
+    if (c.digits < minDigits || c.dots < minDots) continue;
     const rows = c.table();
     for (let q = c.at, qEnd = c.at + c.count * ROW; q < qEnd; q += ROW) {
       // Too few digits (dots) left in the cluster for any match from here on.
       if (rows[q + 1]! < minDigits) break;
       if (rows[q + 2]! < minDots) break;
       const p = rows[q]!;
-      if (p < floor) continue;
-      if (within) {
-        while (w < within.length && within[w]![1] <= p) w++;
-        if (w >= within.length) return;
-        if (p < within[w]![0]) continue;
-      }
       if (first !== undefined && !first.includes(text.charAt(p))) continue;
       const firstGroup = rows[q + 3]!;
       if (group !== undefined && firstGroup > 0 && !group(firstGroup)) continue;
-      sticky.lastIndex = p;
-      const m = sticky.exec(text);
-      if (m === null) continue;
-      const after = m.index + Math.max(1, m[0].length);
-      const next = visit(m);
-      floor = typeof next === 'number' && next > m.index ? next : after;
+      out.push(p);
     }
+  }
+  return out;
+}
+
+/**
+ * Tries the sticky `re` at each of the sorted `starts` (inside `within`, when given) like a
+ * `lastIndex` scan: a start inside the last accepted match is skipped; `visit` may return where
+ * to continue, else scanning continues after the match. One loop for shared and own starts.
+ */
+function execAtStarts(
+  sticky: RegExp,
+  text: string,
+  starts: readonly number[],
+  within: readonly (readonly [number, number])[] | undefined,
+  visit: (m: RegExpExecArray) => number | void,
+): void {
+  let floor = 0;
+  let w = 0;
+  for (let k = 0; k < starts.length; k++) {
+    const p = starts[k]!;
+    if (p < floor) continue;
+    if (within) {
+      while (w < within.length && within[w]![1] <= p) w++;
+      if (w >= within.length) break;
+      if (p < within[w]![0]) continue;
+    }
+    sticky.lastIndex = p;
+    const m = sticky.exec(text);
+    if (m === null) continue;
+    const after = m.index + Math.max(1, m[0].length);
+    const next = visit(m);
+    floor = typeof next === 'number' && next > m.index ? next : after;
   }
   sticky.lastIndex = 0;
 }
