@@ -11,6 +11,22 @@ function streamed(text: string, sizes: readonly number[], json = false): string 
   return chunk(text, sizes).map((c) => r.push(c)).join('') + r.flush();
 }
 
+
+/**
+ * Streams `text` in `sizes` pieces: after every push the hold is exactly the suffix the scanner
+ * cannot decide yet (the shortest possible), and the output equals the non-streamed restore.
+ */
+function expectShortestHold(m: ReturnType<typeof compile>, text: string, sizes: number[]): void {
+  const r = new StreamRestorer(REVERSE);
+  let seen = '';
+  let out = '';
+  for (const c of chunk(text, sizes)) {
+    out += r.push(c);
+    seen += c;
+    expect(r.held).toBe(seen.length - scan(m, seen, -1, false, []));
+  }
+  expect(out + r.flush()).toBe(restoreText(text, REVERSE));
+}
 describe('StreamRestorer, text', () => {
   it('equals restoreText of the whole text for every chunking', () => {
     fc.assert(
@@ -88,17 +104,7 @@ describe('StreamRestorer, text', () => {
     // once) whichever path a push takes (released whole, held candidate carried on, rescanned).
     const m = compile(REVERSE.keys());
     fc.assert(
-      fc.property(answer(), chunkSizes, (text, sizes) => {
-        const r = new StreamRestorer(REVERSE);
-        let seen = '';
-        let out = '';
-        for (const c of chunk(text, sizes)) {
-          out += r.push(c);
-          seen += c;
-          expect(r.held).toBe(seen.length - scan(m, seen, -1, false, []));
-        }
-        expect(out + r.flush()).toBe(restoreText(text, REVERSE));
-      }),
+      fc.property(answer(), chunkSizes, (text, sizes) => expectShortestHold(m, text, sizes)),
       { numRuns: 1500 },
     );
   });
@@ -170,16 +176,7 @@ describe('StreamRestorer, text', () => {
     }
     fc.assert(
       fc.property(fc.array(answer(), { minLength: 1, maxLength: 6 }), fc.array(fc.integer({ min: 20, max: 90 }), { minLength: 1, maxLength: 6 }), (parts, sizes) => {
-        const text = parts.join(' and the rest of the sentence ');
-        const r = new StreamRestorer(REVERSE);
-        let seen = '';
-        let out = '';
-        for (const c of chunk(text, sizes)) {
-          out += r.push(c);
-          seen += c;
-          expect(r.held).toBe(seen.length - scan(m, seen, -1, false, []));
-        }
-        expect(out + r.flush()).toBe(restoreText(text, REVERSE));
+        expectShortestHold(m, parts.join(' and the rest of the sentence '), sizes);
       }),
       { numRuns: 800 },
     );
