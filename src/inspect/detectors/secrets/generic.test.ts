@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { ALNUM, HEX, URLSAFE, fakeRandom, matchedValues } from './fake-secrets.ts';
 import { shannonEntropy } from './entropy.ts';
-import { genericSecret, minEntropy } from './generic.ts';
+import { GENERIC_RULE, genericSecret, minEntropy } from './generic.ts';
+import { regexRule } from './regex-rule.ts';
 
 const r = fakeRandom(22);
 const key = r(ALNUM, 32);
@@ -95,5 +97,27 @@ describe('secret.generic: cases the secrets bench exposed', () => {
     'token: "<your-token>"',
   ])('ignores %s', (text) => {
     expect(matchedValues(genericSecret, text)).toEqual([]);
+  });
+});
+
+describe('secret.generic scanning only hinted assignments', () => {
+  const plain = regexRule({ ...GENERIC_RULE, starts: undefined });
+  it('finds exactly what a scan of every position finds', () => {
+    const piece = fc.constantFrom('api_key', 'Token', 'X-Auth', 'id', 'foo', 'SECRET', '-', '.', '_', ' ', '\t', '\n', '\r', '"', "'",
+      '=', ':', '=>', 'Bearer ', key, hex, 'a1b2c3d4e5f6g7h8', '/api/v2/', '가', '\ud800');
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 30 }), (parts) => {
+        const text = parts.join('');
+        expect(genericSecret.detect(text, {})).toEqual(plain.detect(text, {}));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('keeps a hinted assignment that an unhinted value on its line would swallow', () => {
+    const text = `foo=${'a'.repeat(16)}.api_key=${key}\napi_key=${key}`;
+    const got = genericSecret.detect(text, {});
+    expect(got).toEqual(plain.detect(text, {}));
+    expect(got.map((f) => text.slice(f.start, f.end))).toEqual([key]);
   });
 });

@@ -7,16 +7,17 @@
  * `api_key: ${API_KEY}` stay quiet. Names ending in id/name/url/type/... describe the secret
  * rather than hold it and are skipped; `password`-like names belong to the password rule.
  */
+import { assignmentStarts, inAssignedName } from './assignment-starts.ts';
 import { shannonEntropy } from './entropy.ts';
 import { isPlaceholder } from './placeholder.ts';
-import { regexRule } from './regex-rule.ts';
+import { regexRule, type RegexRuleSpec } from './regex-rule.ts';
 
 const MIN_LENGTH = 16;
 const MIN_ENTROPY = 3.5;
 
 // The value: inside quotes, everything up to the closing quote except white space (Django's
 // `SECRET_KEY = "…!@#$%^&*(…"` keys carry punctuation); unquoted, the token alphabet only.
-const PATTERN =
+export const PATTERN =
   /(?<![A-Za-z0-9_.])([A-Za-z_][A-Za-z0-9_.-]{0,40})["'`]?[^\S\r\n]{0,4}(?:=>|:=|:|=)[^\S\r\n]{0,4}["'`]?(?:(?:Bearer|Basic|Token|token)[^\S\r\n]{1,4})?((?<=["'`])[^"'`\s\\]{16,512}(?=["'`])|[A-Za-z0-9_\-+/=.~]{16,512})/dg;
 
 const NAME_HINT = /key|token|secret|api|auth|credential|access|signature|bearer/i;
@@ -48,12 +49,42 @@ const IDENTIFIER = /^(?:[A-Z][a-z]+){3,}$|^[A-Z]+(?:_[A-Z]+)+$|^[a-z]+(?:_[a-z]+
 /** File paths and dotted module paths (`/var/log/nginx/access.log`, `django.contrib.auth.X`). */
 const PATH = /^[./~]*[A-Za-z_]+(?:[./][A-Za-z0-9_]+)+$/;
 
-export const genericSecret = regexRule({
+/**
+ * Where the rule's regex is tried: only on lines where a hint word ends up inside a name before
+ * an operator, and there only where an operator follows a name (see assignment-starts.ts), not at
+ * every word. Exact: `score` drops every match whose name holds no hint word, and no match crosses
+ * a line break (no part of the regex reads `\r` or `\n`), so the other lines' matches could
+ * neither be reported nor swallow a reported one. Hint words are found by one case-insensitive
+ * regex built from `NAME_HINT` itself (fixed words, which the engine skips through quickly).
+ */
+function hintedAssignments(text: string): number[] {
+  const out: number[] = [];
+  const hints = new RegExp(NAME_HINT.source, 'gi');
+  for (let m = hints.exec(text); m !== null; m = hints.exec(text)) {
+    if (!inAssignedName(text, m.index)) continue;
+    const start = Math.max(text.lastIndexOf('\n', m.index), text.lastIndexOf('\r', m.index)) + 1;
+    const end = lineEnd(text, m.index);
+    assignmentStarts(text, start, end, out);
+    hints.lastIndex = end;
+  }
+  return out;
+}
+
+function lineEnd(text: string, at: number): number {
+  const n = text.indexOf('\n', at);
+  const r = text.indexOf('\r', at);
+  const end = n < 0 ? r : r < 0 ? n : Math.min(n, r);
+  return end < 0 ? text.length : end;
+}
+
+/** The rule's spec (exported so tests can compare it with a plain global scan). */
+export const GENERIC_RULE: RegexRuleSpec = {
   id: 'secret.generic',
   type: 'SECRET',
   keywords: ['key', 'token', 'secret', 'api', 'auth', 'credential', 'access'],
   pattern: PATTERN,
   group: 2,
+  starts: hintedAssignments,
   score({ match }) {
     const name = match[1] ?? '';
     const value = match[2] ?? '';
@@ -69,4 +100,6 @@ export const genericSecret = regexRule({
     if (PATH.test(value) && digits < 3) return null;
     return 0.75;
   },
-});
+};
+
+export const genericSecret = regexRule(GENERIC_RULE);

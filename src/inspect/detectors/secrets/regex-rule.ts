@@ -27,6 +27,15 @@ export interface RegexRuleSpec {
   readonly group?: number;
   /** Score for a match, or `null` to drop it (placeholder, example key, low entropy...). */
   readonly score: (m: RuleMatch) => number | null;
+  /**
+   * Optional: the positions to try the pattern at, ascending, instead of letting the regex engine
+   * try every position; found natively (`indexOf` of an operator, say), they cost a
+   * fraction of a regex pass per character. They must include every position where a match
+   * `score` accepts can begin and every position where a match covering such a position can
+   * begin (extra positions are fine; leaving out another one changes nothing, as its match could
+   * neither be reported nor hide a reported one).
+   */
+  readonly starts?: (text: string) => readonly number[];
 }
 
 /** A detector running `spec.pattern` over the text. `detect` never throws; building a rule with a pattern missing the `g`/`d` flags throws at module load (a programming error). */
@@ -41,27 +50,46 @@ export function regexRule(spec: RegexRuleSpec): Detector {
   // the same pattern from the same position matches the same way.
   const scanFlags = spec.pattern.flags.replace('d', '');
   const anchored = new RegExp(spec.pattern.source, spec.pattern.flags.replace('g', '') + 'y');
+  const stickyFlags = scanFlags.replace('g', '') + 'y';
   return {
     id: spec.id,
     types: [spec.type],
     keywords: spec.keywords,
     detect(text: string): Finding[] {
       const out: Finding[] = [];
-      // A private copy keeps lastIndex state local, so concurrent calls cannot interfere.
-      const re = new RegExp(spec.pattern.source, scanFlags);
+      const judge = (m: RegExpExecArray): void => {
+        if (m[group] === undefined) return;
+        const score = spec.score({ match: m, text });
+        if (score === null) return;
+        let span: readonly [number, number] | undefined = [m.index, m.index + m[0].length];
+        if (group !== 0) {
+          anchored.lastIndex = m.index;
+          span = anchored.exec(text)?.indices?.[group];
+          if (!span) return;
+        }
+        out.push({ type: spec.type, start: span[0], end: span[1], score, detector: spec.id });
+      };
       try {
-        for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-          if (m[0].length === 0) re.lastIndex++;
-          if (m[group] === undefined) continue;
-          const score = spec.score({ match: m, text });
-          if (score === null) continue;
-          let span: readonly [number, number] | undefined = [m.index, m.index + m[0].length];
-          if (group !== 0) {
-            anchored.lastIndex = m.index;
-            span = anchored.exec(text)?.indices?.[group];
-            if (!span) continue;
+        if (spec.starts) {
+          // The leftmost match at or past the last match's end is the first listed position
+          // there that matches: what a global scan's next `exec` returns.
+          const re = new RegExp(spec.pattern.source, stickyFlags);
+          let floor = 0;
+          for (const p of spec.starts(text)) {
+            if (p < floor) continue;
+            re.lastIndex = p;
+            const m = re.exec(text);
+            if (m === null) continue;
+            floor = p + Math.max(m[0].length, 1);
+            judge(m);
           }
-          out.push({ type: spec.type, start: span[0], end: span[1], score, detector: spec.id });
+        } else {
+          // A private copy keeps lastIndex state local, so concurrent calls cannot interfere.
+          const re = new RegExp(spec.pattern.source, scanFlags);
+          for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+            if (m[0].length === 0) re.lastIndex++;
+            judge(m);
+          }
         }
       } catch {
         // Regex execution only fails on engine limits (e.g. stack); report what was found.
