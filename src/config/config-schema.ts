@@ -65,6 +65,15 @@ export const LocalConfig = z
      * models without a chat template (like the tiny test model).
      */
     chat_wrapper: z.enum(['auto', 'chatml', 'general', 'llama2', 'plain']).default('auto'),
+    /**
+     * Least ms between two deliveries of streamed local text to the client; 0 sends every token at
+     * once. Tokens arriving within the gap are joined into one event (the first token and the end
+     * are never held; a token waits less than the gap). Only a model faster than one token per gap
+     * is ever affected; each event saved is CPU the gateway does not take from the model. The
+     * default stays under the ~10 ms per token of the fastest real models, so only tiny models are
+     * paced (bench/local-through-gateway.ts --gaps=0,8).
+     */
+    stream_min_gap_ms: z.number().int().min(0).max(1000).default(8),
   })
   .strict();
 

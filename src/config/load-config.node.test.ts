@@ -64,3 +64,12 @@ describe('loadConfig upstream answer caps', () => {
     }
   });
 });
+
+describe('loadConfig local.stream_min_gap_ms', () => {
+  it('has a default, is set by VEIL_LOCAL_STREAM_MIN_GAP_MS (0 turns pacing off), refuses non-integers', () => {
+    expect(loadConfig({ env: {} }).local.stream_min_gap_ms).toBe(8);
+    expect(loadConfig({ env: { VEIL_LOCAL_STREAM_MIN_GAP_MS: '0' } }).local.stream_min_gap_ms).toBe(0);
+    expect(loadConfig({ env: { VEIL_LOCAL_MODEL: '/models/m.gguf', VEIL_LOCAL_STREAM_MIN_GAP_MS: '5' } }).local).toMatchObject({ model_path: '/models/m.gguf', stream_min_gap_ms: 5 });
+    expect(() => loadConfig({ env: { VEIL_LOCAL_STREAM_MIN_GAP_MS: 'soon' } })).toThrow(/VEIL_LOCAL_STREAM_MIN_GAP_MS must be an integer/);
+  });
+});

@@ -89,6 +89,7 @@ export async function startGateway(cfg: GatewayConfig, opts: StartOptions = {}):
       maxQueue: cfg.local.max_queue,
       defaultMaxTokens: cfg.local.max_tokens,
       chatWrapper: cfg.local.chat_wrapper,
+      streamMinGapMs: cfg.local.stream_min_gap_ms,
       onProgress: (pct) => {
         const step = Math.floor(pct / 10);
         if (step > last) progress(`  model load ${Math.round(pct)}%`);

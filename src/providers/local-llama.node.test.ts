@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { getLlama, LlamaLogLevel, type Llama } from 'node-llama-cpp';
 import { createLocalModel, createTextChannel, LocalModelLoadError, toChatHistory, type LocalLlamaModel } from './local-llama.node.ts';
 import type { CanonicalChat, LocalGeneration } from './types.ts';
@@ -97,6 +97,151 @@ describe('createTextChannel', () => {
     ch.push('y');
     expect(cancelled).toBe(1);
     expect(await it.next()).toEqual({ value: undefined, done: true });
+  });
+});
+
+describe('createTextChannel with a minimum gap between deliveries', () => {
+  // A fake clock and gap timer: the gap's timing is asserted exactly, whatever the machine's load.
+  // Immediates stay real (the channel wakes its reader through one), and each step lets them run.
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  /** A read whose result can be checked without awaiting it (it may be held by the gap). */
+  function read(it: AsyncIterator<string>) {
+    const r: { settled: boolean; value?: IteratorResult<string> } = { settled: false };
+    const p = it.next().then((v) => {
+      r.settled = true;
+      r.value = v;
+      return v;
+    });
+    return Object.assign(r, { p });
+  }
+  const advance = async (ms: number) => {
+    await vi.advanceTimersByTimeAsync(ms);
+    await new Promise<void>((r) => setImmediate(r));
+    await new Promise<void>((r) => setImmediate(r));
+  };
+
+  it('the first text goes out at once; text within the gap is joined and sent when the gap has passed', async () => {
+    const ch = createTextChannel(() => {}, { minGapMs: 10 });
+    const it = ch.iterable[Symbol.asyncIterator]();
+    const first = read(it);
+    ch.push('Once');
+    await advance(0);
+    expect(first.value).toEqual({ value: 'Once', done: false });
+
+    const second = read(it);
+    await advance(2);
+    ch.push(' upon');
+    await advance(3);
+    ch.push(' a');
+    await advance(4.5);
+    expect(second.settled).toBe(false);
+    await advance(0.5);
+    expect(second.value).toEqual({ value: ' upon a', done: false });
+  });
+
+  it('a lone token is held less than the gap: the timer sends it when the gap since the last delivery ends', async () => {
+    const ch = createTextChannel(() => {}, { minGapMs: 10 });
+    const it = ch.iterable[Symbol.asyncIterator]();
+    ch.push('a');
+    expect(await it.next()).toEqual({ value: 'a', done: false });
+    const held = read(it);
+    await advance(7);
+    ch.push('b');
+    await advance(2.9);
+    expect(held.settled).toBe(false);
+    await advance(0.1);
+    expect(held.value).toEqual({ value: 'b', done: false });
+    // Text arriving after a full gap without delivery is not held at all.
+    const late = read(it);
+    await advance(25);
+    ch.push('c');
+    await advance(0);
+    expect(late.value).toEqual({ value: 'c', done: false });
+  });
+
+  it('a reader coming back within the gap with text waiting gets it when the gap has passed', async () => {
+    const ch = createTextChannel(() => {}, { minGapMs: 10 });
+    const it = ch.iterable[Symbol.asyncIterator]();
+    ch.push('a');
+    expect(await it.next()).toEqual({ value: 'a', done: false });
+    ch.push('b');
+    await advance(4);
+    ch.push('c');
+    const held = read(it);
+    await advance(5);
+    expect(held.settled).toBe(false);
+    await advance(1);
+    expect(held.value).toEqual({ value: 'bc', done: false });
+  });
+
+  it('the end flushes held text at once, then the stream ends', async () => {
+    const ch = createTextChannel(() => {}, { minGapMs: 10 });
+    const it = ch.iterable[Symbol.asyncIterator]();
+    ch.push('a');
+    expect(await it.next()).toEqual({ value: 'a', done: false });
+    const held = read(it);
+    ch.push('b');
+    await advance(1);
+    expect(held.settled).toBe(false);
+    ch.end();
+    await advance(0);
+    expect(held.value).toEqual({ value: 'b', done: false });
+    expect(await it.next()).toEqual({ value: undefined, done: true });
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('a failure delivers held text at once, then the error', async () => {
+    const ch = createTextChannel(() => {}, { minGapMs: 10 });
+    const it = ch.iterable[Symbol.asyncIterator]();
+    ch.push('a');
+    await it.next();
+    ch.push('b');
+    ch.fail(new Error('boom'));
+    expect(await it.next()).toEqual({ value: 'b', done: false });
+    await expect(it.next()).rejects.toThrow('boom');
+  });
+
+  it('leaving early while text is held cancels once, drops it and stops the timer', async () => {
+    let cancelled = 0;
+    const ch = createTextChannel(() => cancelled++, { minGapMs: 10 });
+    const it = ch.iterable[Symbol.asyncIterator]();
+    ch.push('a');
+    await it.next();
+    const held = read(it);
+    ch.push('b');
+    await advance(1);
+    await it.return!();
+    await advance(0);
+    expect(held.value).toEqual({ value: undefined, done: true });
+    expect(cancelled).toBe(1);
+    expect(vi.getTimerCount()).toBe(0);
+    ch.push('c');
+    await advance(20);
+    expect(await it.next()).toEqual({ value: undefined, done: true });
+  });
+
+  it('a gap of 0 delivers every piece of text at once and arms no timer', async () => {
+    const ch = createTextChannel(() => {}, { minGapMs: 0 });
+    const it = ch.iterable[Symbol.asyncIterator]();
+    for (const t of ['a', 'b', 'c']) {
+      const r = read(it);
+      ch.push(t);
+      await advance(0);
+      expect(r.value).toEqual({ value: t, done: false });
+    }
+    const setTimeoutSpy = vi.spyOn(globalThis, 'setTimeout');
+    const r = read(it);
+    ch.push('d');
+    await advance(0);
+    expect(r.value).toEqual({ value: 'd', done: false });
+    expect(setTimeoutSpy).not.toHaveBeenCalled();
+    setTimeoutSpy.mockRestore();
   });
 });
 
@@ -198,6 +343,26 @@ describe.skipIf(!modelPath)('createLocalModel on stories260K', () => {
     expect(usage.completionTokens).toBeGreaterThan(5);
     expect(usage.completionTokens).toBeLessThanOrEqual(40);
     expect(['stop', 'length']).toContain(finishReason);
+  });
+
+  it('with a stream gap, the first token goes out alone and the rest is joined, flushed by the end, text unchanged', async () => {
+    const reference = await drain(await model.generate(story({ maxTokens: 40 }), never()));
+    // A gap far longer than the generation: only the first token and the end may deliver.
+    const paced = await createLocalModel({ modelPath: modelPath as string, llama, chatWrapper: 'plain', sequences: 1, streamMinGapMs: 60_000 });
+    try {
+      const t0 = Date.now();
+      const gen = await paced.generate(story({ maxTokens: 40 }), never());
+      const { text, chunks } = await drain(gen);
+      expect(Date.now() - t0).toBeLessThan(30_000);
+      expect(text).toBe(reference.text);
+      expect(chunks).toHaveLength(2);
+      // The first read holds only what the first decode produced, not the whole answer.
+      expect(chunks[0]!.length).toBeGreaterThan(0);
+      expect(chunks[0]!.length).toBeLessThanOrEqual(reference.chunks[0]!.length);
+      expect((await gen.done).usage.completionTokens).toBeGreaterThan(5);
+    } finally {
+      await paced.close();
+    }
   });
 
   it('honours maxTokens with finishReason length', async () => {

@@ -4,7 +4,8 @@
  * entry). It loads one GGUF model once, opens one context with `sequences` sequences, and serves
  * each request statelessly: the chat history is rendered by a chat wrapper, generated on a free
  * sequence (through a bounded {@link createGenQueue} so overload answers 503 instead of hanging),
- * streamed token by token, and the sequence is cleared afterwards so no prompt outlives its request.
+ * streamed token by token (or paced: at most one delivery per `streamMinGapMs`), and the sequence is
+ * cleared afterwards so no prompt outlives its request.
  *
  * Sampling defaults are the library's: no `temperature` means greedy decoding.
  *
@@ -62,6 +63,11 @@ export interface LocalModelOptions {
   chatWrapper?: LocalChatWrapperName;
   /** Tokens generated when a request sets no `maxTokens`; default 256. */
   defaultMaxTokens?: number;
+  /**
+   * Least ms between two deliveries of streamed text to the reader (see {@link createTextChannel});
+   * default 0: every token at once. The gateway sets it from `local.stream_min_gap_ms`.
+   */
+  streamMinGapMs?: number;
   /** Load progress in percent, 0-100. */
   onProgress?: (loadPct: number) => void;
   /**
@@ -177,6 +183,16 @@ export function toChatHistory(messages: ChatMessage[]): ChatHistoryItem[] {
   return history;
 }
 
+/** Options of {@link createTextChannel}. */
+export interface TextChannelOptions {
+  /**
+   * Least time between two deliveries to the reader, in ms; 0 delivers every piece of text at once.
+   * The first text of a generation and its end are never held; text arriving within the gap after
+   * a delivery is joined into the next one, which a timer sends when the gap has passed.
+   */
+  minGapMs?: number;
+}
+
 /**
  * A single-consumer async stream fed by synchronous callbacks. Unbounded on purpose: producers are
  * bounded by `maxTokens`, and a slow reader must never stall the native generation loop.
@@ -190,13 +206,24 @@ export function toChatHistory(messages: ChatMessage[]): ChatHistoryItem[] {
  * that run of microtasks: the reader's immediate comes right after the dispatch, while the decode
  * runs on its own thread, at no extra turn of the event loop. A read returns all text produced
  * since the last one, so a reader that fell behind catches up with one event, not one per token.
+ *
+ * With `minGapMs`, deliveries are also paced: each one costs the gateway a fixed amount of CPU
+ * (an SSE event, a socket write), and a tiny model producing a token every millisecond would spend
+ * a large share of a shared core on them. A real model takes longer than the gap per token, so
+ * its text is never held; the latency a gap can add to a token is below the gap.
  */
-export function createTextChannel(onCancel: () => void) {
+export function createTextChannel(onCancel: () => void, options: TextChannelOptions = {}) {
+  const gap = options.minGapMs !== undefined && Number.isFinite(options.minGapMs) && options.minGapMs > 0 ? options.minGapMs : 0;
   let pending = '';
   let ended = false;
   let failure: { error: unknown } | undefined;
   let wake: (() => void) | undefined;
   let wakeScheduled = false;
+  /** When the reader last got text; undefined until the first delivery, which is never held. */
+  let lastDelivery: number | undefined;
+  /** Set by the gap timer: the held text is due even if the clock reads a hair short of the gap. */
+  let due = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
   const notify = (): void => {
     const w = wake;
     wake = undefined;
@@ -209,24 +236,57 @@ export function createTextChannel(onCancel: () => void) {
   const queueWake = (): void => {
     setImmediate(wakeLater);
   };
+  const onGapTimer = (): void => {
+    timer = undefined;
+    due = true;
+    // Through an immediate, like any wake: a decode dispatch already queued runs first.
+    setImmediate(wakeLater);
+  };
+  const stopTimer = (): void => {
+    if (timer === undefined) return;
+    clearTimeout(timer);
+    timer = undefined;
+    wakeScheduled = false;
+  };
+  /** Ms the pending text must still wait; 0 when it may go now. */
+  const holdFor = (): number => {
+    if (gap === 0 || due || lastDelivery === undefined) return 0;
+    return Math.max(0, lastDelivery + gap - performance.now());
+  };
+  const holdUntilDue = (ms: number): void => {
+    wakeScheduled = true;
+    timer = setTimeout(onGapTimer, ms);
+  };
+  const finish = (): void => {
+    ended = true;
+    stopTimer();
+    notify();
+  };
   const iterator: AsyncIterator<string> = {
     async next() {
       for (;;) {
         if (pending.length > 0) {
-          const value = pending;
-          pending = '';
-          return { value, done: false };
+          // The end (or a failure) flushes at once; otherwise a reader back within the gap waits.
+          const hold = ended ? 0 : holdFor();
+          if (hold === 0) {
+            const value = pending;
+            pending = '';
+            due = false;
+            if (gap > 0) lastDelivery = performance.now();
+            return { value, done: false };
+          }
+          if (!wakeScheduled) holdUntilDue(hold);
+        } else {
+          if (failure) throw failure.error;
+          if (ended) return { value: undefined, done: true };
         }
-        if (failure) throw failure.error;
-        if (ended) return { value: undefined, done: true };
         await new Promise<void>((r) => (wake = r));
       }
     },
     async return() {
       if (!ended) onCancel();
-      ended = true;
       pending = '';
-      notify();
+      finish();
       return { value: undefined, done: true };
     },
   };
@@ -235,19 +295,21 @@ export function createTextChannel(onCancel: () => void) {
     push(text: string) {
       if (ended || text.length === 0) return;
       pending += text;
-      if (wake && !wakeScheduled) {
-        wakeScheduled = true;
-        process.nextTick(queueWake);
+      if (!wake || wakeScheduled) return;
+      const hold = holdFor();
+      if (hold > 0) {
+        holdUntilDue(hold);
+        return;
       }
+      wakeScheduled = true;
+      process.nextTick(queueWake);
     },
     end() {
-      ended = true;
-      notify();
+      finish();
     },
     fail(error: unknown) {
       failure = { error };
-      ended = true;
-      notify();
+      finish();
     },
   };
 }
@@ -264,6 +326,7 @@ export async function createLocalModel(opts: LocalModelOptions): Promise<LocalLl
   const sequenceCount = opts.sequences ?? 2;
   const maxQueue = opts.maxQueue ?? 16;
   const defaultMaxTokens = opts.defaultMaxTokens ?? 256;
+  const streamMinGapMs = opts.streamMinGapMs ?? 0;
   const id = opts.id ?? `local/${basename(opts.modelPath).replace(/\.gguf$/i, '')}`;
   const modelPath = opts.modelPath;
 
@@ -394,7 +457,7 @@ export async function createLocalModel(opts: LocalModelOptions): Promise<LocalLl
     signal.addEventListener('abort', onClientAbort, { once: true });
     if (signal.aborted) abort.abort(signal.reason);
 
-    const channel = createTextChannel(() => abort.abort(new Error('stream consumer stopped')));
+    const channel = createTextChannel(() => abort.abort(new Error('stream consumer stopped')), { minGapMs: streamMinGapMs });
     let completionTokens = 0;
     const started = Date.now();
 
