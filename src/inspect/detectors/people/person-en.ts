@@ -11,6 +11,8 @@
  */
 import type { DetectContext, Detector, Finding } from '../../types.ts';
 import { GIVEN_NAMES, NOT_NAME_WORDS, NOT_SURNAMES } from './english-names.ts';
+import { claimSpans, type Span } from './claim-spans.ts';
+import { compileWordStarts } from './word-starts.ts';
 
 // A capitalised word (O'Brien, McDonald, Jean-Pierre, Šušulić) or an initial (N.).
 const CAP = String.raw`\p{Lu}[\p{L}\p{M}'’-]{0,30}`;
@@ -24,7 +26,7 @@ interface Cue {
   readonly re: RegExp;
   readonly score: number;
   /**
-   * The words the cue can begin with, or a prefix of each (see CUE_FINDER). Every position where
+   * The words the cue can begin with, or a prefix of each (see CUE_STARTS). Every position where
    * `re` matches with a name must start with one of them, or be covered by a position that does
    * and whose match ends at the same place with the same name.
    */
@@ -81,7 +83,7 @@ const CUES: readonly Cue[] = [
   },
 ];
 
-/** Each cue regex, sticky (`y`): tried only where CUE_FINDER says one of its start words begins. */
+/** Each cue regex, sticky (`y`): tried only where CUE_STARTS says one of its start words begins. */
 const CUE_AT: readonly RegExp[] = CUES.map((c) => new RegExp(c.re.source, c.re.flags.replace('g', '') + 'y'));
 
 // Weakest cue: a known given name followed by a capitalised surname ("… directed by Laura Carvalho").
@@ -95,41 +97,44 @@ const SINGLE_GIVEN = /(?<![\p{L}\p{M}'’-])\p{Lu}[\p{Ll}\p{M}]{2,20}(?![\p{L}\p
 /** Known given names in their capitalised form (the exotic Kelvin sign, which lower-cases to `k`, is not looked for). */
 const CAPITALISED_GIVEN = [...GIVEN_NAMES].map((n) => n.charAt(0).toUpperCase() + n.slice(1));
 
-const escape = (w: string): string => w.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&');
-const alternation = (words: readonly string[]): string =>
-  [...new Set(words)].sort((a, b) => b.length - a.length).map(escape).join('|');
-
-/** True at a position where a capitalised given name starts: the only places both given-name rules can accept. */
-const GIVEN_AT = new RegExp(alternation(CAPITALISED_GIVEN), 'y');
 const GIVEN_THEN_SURNAME_AT = new RegExp(GIVEN_THEN_SURNAME.source, 'uy');
 const SINGLE_GIVEN_AT = new RegExp(SINGLE_GIVEN.source, 'uy');
 
 /** Index of the given-name rules in the dispatch table, after the cues. */
 const GIVEN_RULE = CUES.length;
 
+/** Where a capitalised given name starts: the only places both given-name rules can accept. */
+const GIVEN_STARTS = compileWordStarts(CAPITALISED_GIVEN);
+
 /**
- * One native pass finds every place a rule can begin: each cue's start words that open with an
- * upper-case letter and every capitalised given name, in one plain alternation (no `u`, no
- * look-behind: both slow the scan several times). The few lower-case start words (`name`,
- * `my name`, `call me`) are found with `indexOf`, which costs a fraction of a regex pass. Running
- * each cue's own regex over the whole text cost a pass per cue; now those run anchored at the hits.
+ * Every place a rule can begin: each cue's start words that open with an upper-case letter and
+ * every capitalised given name, found by one native pass and a lookup (word-starts.ts).
+ * The few lower-case start words (`name`, `my name`, `call me`) are found with `indexOf`, which
+ * costs a fraction of a regex pass. Running each cue's own regex over the whole text cost a pass
+ * per cue; now those run anchored at the hits.
  */
-const CUE_FINDER = new RegExp(
-  alternation([...CUES.flatMap((c) => c.starts.filter((w) => !/^[a-z]/.test(w))), ...CAPITALISED_GIVEN]),
-  'g',
-);
-/** Lower-case start words, searched with `indexOf`: each found needle stands for a start `offset` characters away. */
+const CUE_STARTS = compileWordStarts([...CUES.flatMap((c) => c.starts.filter((w) => !/^[a-z]/.test(w))), ...CAPITALISED_GIVEN]);
+/** Lower-case start words: each found needle stands for a start `offset` characters away. */
 const LOWER_NEEDLES: readonly { readonly needle: string; readonly offset: number }[] = [
   { needle: 'name', offset: 0 }, // `name is`, `name:`
   { needle: 'name', offset: -3 }, // `my name`
-  { needle: 'll me', offset: -2 }, // `call me` (`indexOf` is faster for a needle opening with a rarer letter)
-];
-/** Each distinct needle once, with every offset it stands for: `name` is searched once, not twice. */
-const NEEDLE_OFFSETS: readonly (readonly [string, readonly number[]])[] = [
-  ...LOWER_NEEDLES.reduce((m, { needle, offset }) => m.set(needle, [...(m.get(needle) ?? []), offset]), new Map<string, number[]>()),
+  { needle: 'll me', offset: -2 }, // `call me`
 ];
 /** The needles, for the engine's cue pass to report (`Detector.hints`): most texts hold none. */
-const NEEDLES: readonly string[] = NEEDLE_OFFSETS.map(([needle]) => needle);
+const NEEDLES: readonly string[] = [...new Set(LOWER_NEEDLES.map((n) => n.needle))];
+/**
+ * Every needle holds this probe: one `indexOf` loop for it, each hit checked for the needles,
+ * costs half of one loop per needle (`me` is rarer in text than the `n` that `name` opens with).
+ */
+const PROBE = 'me';
+/** Each distinct needle once, with where the probe sits in it and every offset it stands for. */
+const PROBED: readonly { readonly needle: string; readonly probeAt: number; readonly offsets: readonly number[] }[] =
+  NEEDLES.map((needle) => ({
+    needle,
+    probeAt: needle.indexOf(PROBE),
+    offsets: LOWER_NEEDLES.filter((n) => n.needle === needle).map((n) => n.offset),
+  }));
+if (PROBED.some((n) => n.probeAt < 0)) throw new Error('every lower-case needle must hold the probe');
 const lowerStartsCovered = CUES.flatMap((c) => c.starts.filter((w) => /^[a-z]/.test(w)))
   .every((w) => LOWER_NEEDLES.some((n) => w.slice(-n.offset).startsWith(n.needle)));
 if (!lowerStartsCovered) throw new Error('every lower-case cue start needs a needle');
@@ -156,18 +161,17 @@ const isAsciiLetter = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 &
 
 /**
  * Every position where a rule can begin, ascending, without repeats. `needles` false: the cue pass
- * found none of the lower-case needles (not even ignoring case), so their searches are skipped.
+ * found none of the lower-case needles (not even ignoring case), so their search is skipped.
  */
 function candidateStarts(text: string, needles: boolean): number[] {
-  const out: number[] = [];
-  const re = new RegExp(CUE_FINDER);
-  // Start words overlap (`Hi`, `Hiroshi`): try every position one begins at.
-  for (let m = re.exec(text); m !== null; m = re.exec(text)) { out.push(m.index); re.lastIndex = m.index + 1; }
+  const out = CUE_STARTS.find(text);
   if (!needles) return out;
   let extra = false;
-  for (const [needle, offsets] of NEEDLE_OFFSETS) {
-    for (let i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + 1)) {
-      for (const offset of offsets) if (i + offset >= 0) { out.push(i + offset); extra = true; }
+  for (let i = text.indexOf(PROBE); i >= 0; i = text.indexOf(PROBE, i + 1)) {
+    for (const { needle, probeAt, offsets } of PROBED) {
+      const at = i - probeAt;
+      if (at < 0 || !text.startsWith(needle, at)) continue;
+      for (const offset of offsets) if (at + offset >= 0) { out.push(at + offset); extra = true; }
     }
   }
   if (!extra) return out;
@@ -179,7 +183,7 @@ function candidateStarts(text: string, needles: boolean): number[] {
  * The two given-name rules at `p`, where a known given name starts: given name + surname (0.5)
  * past its own last match, and a given name alone (0.4) at every such start.
  */
-function givenNameAt(text: string, p: number, floor: number[], found: [number, number, number][][]): void {
+function givenNameAt(text: string, p: number, floor: number[], found: Span[][]): void {
   const re = GIVEN_THEN_SURNAME_AT;
   if (p >= (floor[GIVEN_RULE] ?? 0)) {
     re.lastIndex = p;
@@ -191,7 +195,7 @@ function givenNameAt(text: string, p: number, floor: number[], found: [number, n
         floor[GIVEN_RULE] = m.index + given.length;
       } else {
         floor[GIVEN_RULE] = m.index + m[0].length;
-        const surname = (m[2] ?? '').replace(/^\p{Lu}\.\s+/u, '').toLowerCase();
+        const surname = dropInitial(m[2] ?? '').toLowerCase();
         if (!NOT_NAME_WORDS.has(surname) && !NOT_SURNAMES.has(surname)) found[GIVEN_RULE]?.push([m.index, m.index + m[0].length, 0.5]);
       }
     }
@@ -204,10 +208,43 @@ function givenNameAt(text: string, p: number, floor: number[], found: [number, n
   if (m !== null && GIVEN_NAMES.has(m[0].toLowerCase())) found[GIVEN_RULE + 1]?.push([m.index, m.index + m[0].length, 0.4]);
 }
 
+// The Unicode tests below run a few times per candidate name: each is tried only where a look
+// at its first units cannot settle it (ASCII letters settle nearly all).
 const INITIAL_RE = /^\p{Lu}\.$/u;
 const CAPS_RE = /^[\p{Lu}\p{M}'’-]{2,}$/u;
 const UPPER_START = /^\p{Lu}/u;
+const INITIAL_THEN_SPACE = /^\p{Lu}\.\s+/u;
 const isSpace = (c: number): boolean => c === 32 || c === 9 || c === 10 || c === 13 || c === 160;
+const isHighSurrogate = (c: number): boolean => (c & 0xfc00) === 0xd800;
+
+/** `N.`: one upper-case letter (one or two units) and a dot. */
+const isInitial = (w: string): boolean =>
+  (w.length === 2 || w.length === 3) && w.charCodeAt(w.length - 1) === 46 && INITIAL_RE.test(w);
+
+/** An ASCII unit that CAPS_RE's class cannot hold (anything but A-Z, `'` and `-`). */
+const notCapsAscii = (c: number): boolean => c < 128 && !(c >= 65 && c <= 90) && c !== 39 && c !== 45;
+/** All capitals (`DOB`, `O'NEIL`), at least two. */
+const isCaps = (w: string): boolean =>
+  w.length >= 2 && !notCapsAscii(w.charCodeAt(0)) && !notCapsAscii(w.charCodeAt(1)) && CAPS_RE.test(w);
+
+const startsUpper = (w: string): boolean => {
+  const c = w.charCodeAt(0);
+  return c < 128 ? c >= 65 && c <= 90 : UPPER_START.test(w);
+};
+
+/** The word without a leading initial (`A. Doe` → `Doe`): only a dot after the first letter can open one. */
+const dropInitial = (w: string): string =>
+  w.charCodeAt(1) === 46 || isHighSurrogate(w.charCodeAt(0)) ? w.replace(INITIAL_THEN_SPACE, '') : w;
+
+/** Trailing `.`, `,`, `'`, `’` cut off (`Smith.` → `Smith`), for the stop-list. */
+function trimPunctuation(w: string): string {
+  let e = w.length;
+  for (let c = w.charCodeAt(e - 1); c === 46 || c === 44 || c === 39 || c === 0x2019; c = w.charCodeAt(e - 1)) e--;
+  return e === w.length ? w : w.slice(0, e);
+}
+
+/** `'`, `’`, `.` or `-`: not kept at the end of a name. */
+const isTrailing = (c: number): boolean => c === 39 || c === 0x2019 || c === 46 || c === 45;
 
 /**
  * Trims stop-words from a candidate; returns the kept [start, end) or null. Called once per
@@ -225,21 +262,25 @@ function trimName(text: string, start: number, end: number, lowerOk: boolean): [
   // Keep the leading run of name-like words: stop at the first stop-word, and in Title Case
   // text at the first ALL-CAPS word ("Maria Lopez DOB").
   const raws: string[] = [];
+  const initials: boolean[] = [];
+  const caps: boolean[] = [];
   let titleCase = false;
   for (const w of words) {
     const raw = text.slice(w[0], w[1]);
     raws.push(raw);
-    if (!CAPS_RE.test(raw) && !INITIAL_RE.test(raw)) titleCase = true;
+    initials.push(isInitial(raw));
+    caps.push(isCaps(raw));
+    if (!caps[caps.length - 1] && !initials[initials.length - 1]) titleCase = true;
   }
   let keptEnd = -1;
   let keptStart = -1;
   for (let k = 0; k < words.length; k++) {
     const w = words[k] as [number, number];
     const raw = raws[k] ?? '';
-    const initial = INITIAL_RE.test(raw);
-    if (!initial && NOT_NAME_WORDS.has(raw.replace(/[.,'’]+$/u, '').toLowerCase())) break;
-    if (!lowerOk && !UPPER_START.test(raw)) break;
-    if (titleCase && keptStart >= 0 && CAPS_RE.test(raw)) break;
+    const initial = initials[k] === true;
+    if (!initial && NOT_NAME_WORDS.has(trimPunctuation(raw).toLowerCase())) break;
+    if (!lowerOk && !startsUpper(raw)) break;
+    if (titleCase && keptStart >= 0 && caps[k] === true) break;
     if (keptStart < 0) {
       if (initial) break;
       keptStart = w[0];
@@ -249,7 +290,7 @@ function trimName(text: string, start: number, end: number, lowerOk: boolean): [
   }
   if (keptStart < 0 || keptEnd <= keptStart) return null;
   let e = keptEnd;
-  while (e > keptStart && /['’.-]/.test(text[e - 1] ?? '')) e--;
+  while (e > keptStart && isTrailing(text.charCodeAt(e - 1))) e--;
   return e > keptStart ? [keptStart, e] : null;
 }
 
@@ -258,25 +299,20 @@ export const personEn: Detector = {
   types: ['PERSON'],
   hints: NEEDLES,
   detect(text: string, ctx?: DetectContext): Finding[] {
-    const out: Finding[] = [];
-    // One byte per character marks what a stronger cue already claimed; names are short, so
-    // checking and marking a span costs its length and the whole pass stays linear.
-    let covered: Uint8Array | null = null;
-    const add = (s: number, e: number, score: number): void => {
-      covered ??= new Uint8Array(text.length);
-      for (let i = s; i < e; i++) if (covered[i] === 1) return;
-      covered.fill(1, s, e);
-      out.push({ type: 'PERSON', start: s, end: e, score, detector: 'person.en' });
-    };
+    let claimed: Span[] = [];
     try {
+      const scan = ctx?.scan;
+      const needles = scan === undefined || scan.text !== text || scan.hinted(NEEDLES) !== false;
+      const starts = candidateStarts(text, needles);
+      // Most texts hold no start at all: nothing to allocate for them.
+      if (starts.length === 0) return [];
       // One walk over the candidate starts, each rule past its own last match as a global scan
       // of that rule would be. Matches are kept per rule and claimed in rule order afterwards,
       // so a stronger cue still wins an overlap whatever its position in the text.
-      const found: [number, number, number][][] = Array.from({ length: GIVEN_RULE + 2 }, () => []);
+      const found: Span[][] = [];
+      for (let r = 0; r < GIVEN_RULE + 2; r++) found.push([]);
       const floor = new Array<number>(GIVEN_RULE + 1).fill(0);
-      const scan = ctx?.scan;
-      const needles = scan === undefined || scan.text !== text || scan.hinted(NEEDLES) !== false;
-      for (const p of candidateStarts(text, needles)) {
+      for (const p of starts) {
         // Every rule needs a start not glued to a preceding ASCII letter (`\b` before a cue word,
         // no letter before a given name): this skips `timeoutMs` and `getName` without a regex run.
         if (p > 0 && isAsciiLetter(text.charCodeAt(p - 1))) continue;
@@ -284,8 +320,7 @@ export const personEn: Detector = {
         if (rules === undefined) continue;
         for (const r of rules) {
           if (r === GIVEN_RULE) {
-            GIVEN_AT.lastIndex = p;
-            if (GIVEN_AT.test(text)) givenNameAt(text, p, floor, found);
+            if (GIVEN_STARTS.at(text, p)) givenNameAt(text, p, floor, found);
             continue;
           }
           if (p < (floor[r] ?? 0)) continue;
@@ -300,10 +335,11 @@ export const personEn: Detector = {
           if (span) found[r]?.push([span[0], span[1], cue.score]);
         }
       }
-      for (const list of found) for (const [s, e, score] of list) add(s, e, score);
+      claimed = claimSpans(found);
     } catch {
       // Never throw: a detector failing must not fail the request.
+      return [];
     }
-    return out.sort((a, b) => a.start - b.start);
+    return claimed.map(([start, end, score]) => ({ type: 'PERSON', start, end, score, detector: 'person.en' }));
   },
 };

@@ -83,6 +83,15 @@ describe('person.ko', () => {
     expect(names('님 씨 군 양 과장')).toEqual([]);
   });
 
+  it('finds key syllables at both ends of the text and beside non-Hangul units', () => {
+    expect(names('\u{1f600}김민수님')).toEqual(['김민수']);
+    expect(names('김민수 님\ud800')).toEqual(['김민수']);
+    expect(names('\udc00성명:홍길동')).toEqual(['홍길동']);
+    expect(names('abc김민수씨')).toEqual(['김민수']);
+    expect(names('님')).toEqual([]);
+    expect(names('')).toEqual([]);
+  });
+
   it('is fast and safe on 1 MB hostile input', () => {
     for (const unit of ['김민수 ', '김', '성명: 김', '김민수님', '가나다라']) {
       const text = unit.repeat(Math.ceil((1 << 20) / unit.length));
