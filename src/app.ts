@@ -13,6 +13,7 @@ import type { AuditStore } from './audit/types.ts';
 import { DEFAULT_UPSTREAM_MAX_BYTES, DEFAULT_UPSTREAM_STREAM_MAX_BYTES } from './config/config-schema.ts';
 import type { LoadedPolicy } from './config/policy-load.ts';
 import { DIALECT_ROUTES } from './dialects/index.ts';
+import type { Dialect } from './dialects/types.ts';
 import { openaiChat, renderOpenAIError } from './dialects/openai-chat/index.ts';
 import { createAdminApi, type AdminDeps } from './admin/index.ts';
 import { createConsole } from './console/index.tsx';
@@ -91,20 +92,12 @@ export function createApp(deps: AppDeps): Hono<VeilEnv> {
   );
 
   app.use('/v1/*', auditRequests(deps.audit, log, now));
-  // Before auth, so that even a 401 comes back in the client's own error shape.
-  for (const { path, dialect } of DIALECT_ROUTES) {
-    app.use(path, async (c, next) => {
-      c.set('dialect', dialect);
-      await next();
-    });
-  }
   app.use('/v1/*', requireGatewayKey(deps.keys));
 
   app.get('/v1/models', (c) => c.json(listModels(deps.routes, Math.floor(Date.now() / 1000))));
 
-  // The dialect was set by the per-path middleware above, before auth.
-  const modelRoute = async (c: Context<VeilEnv>) => {
-    const dialect = c.get('dialect');
+  const modelRoute = (dialect: Dialect) => async (c: Context<VeilEnv>) => {
+    c.set('dialect', dialect);
     const key = c.get('key');
     if (key.rateLimitRpm) {
       const r = limiter.take(key.id, key.rateLimitRpm);
@@ -136,7 +129,10 @@ export function createApp(deps: AppDeps): Hono<VeilEnv> {
     return res;
   };
 
-  for (const { path } of DIALECT_ROUTES) app.post(path, modelRoute);
+  for (const { path, dialect } of DIALECT_ROUTES) app.post(path, modelRoute(dialect));
+  // Errors thrown before the route ran (auth, audit) still come back in the client's own shape:
+  // found from the path here rather than by one more middleware on every request.
+  const dialectByPath = new Map<string, Dialect>(DIALECT_ROUTES.map((r) => [r.path, r.dialect]));
 
   if (deps.admin) app.route('/admin/api', createAdminApi(deps.admin));
   if (deps.admin) app.route('/admin', createConsole());
@@ -152,7 +148,7 @@ export function createApp(deps: AppDeps): Hono<VeilEnv> {
       // Never the message: it may quote request content.
       log.log('error', 'unhandled error', { requestId: c.get('requestId'), error: (e as Error)?.name, where: (e as Error)?.stack?.split('\n')[1]?.trim() });
     }
-    const dialect = c.get('dialect') ?? openaiChat;
+    const dialect = c.get('dialect') ?? dialectByPath.get(c.req.path) ?? openaiChat;
     const { status, body } = dialect.renderError(err);
     c.get('audit')?.set({ status, errorCode: err.code });
     const headers: Record<string, string> = { ...(c.get('veilHeaders') ?? {}) };

@@ -21,3 +21,32 @@ describe('readJsonBody', () => {
     await expect(readJsonBody(req(deep(100_000)), 1 << 20)).rejects.toMatchObject({ code: 'invalid_json' });
   });
 });
+
+describe('nestingExceeds with few openers (the indexOf shortcut)', () => {
+  it('answers like the full scan whether the openers are many, few, or inside strings', () => {
+    const fullScan = (text: string, max: number) => {
+      let depth = 0;
+      let inString = false;
+      for (let i = 0; i < text.length; i++) {
+        const c = text[i];
+        if (inString) {
+          if (c === '\\') i++;
+          else if (c === '"') inString = false;
+        } else if (c === '"') inString = true;
+        else if (c === '[' || c === '{') {
+          if (++depth > max) return true;
+        } else if (c === ']' || c === '}') depth--;
+      }
+      return false;
+    };
+    const cases = [
+      '{"a":[1,2,{"b":[3]}]}',
+      '[[[[' + '1' + ']]]]',
+      '{"s":"[[[[[[[[[[[["}',
+      '[{},{},{},{},{},{}]',
+      '{'.repeat(6) + '}'.repeat(6),
+      '[' + '"x",'.repeat(50) + '[[[1]]]]',
+    ];
+    for (const text of cases) for (const max of [0, 1, 2, 3, 4, 5, 6, 10]) expect(nestingExceeds(text, max), `${text} @${max}`).toBe(fullScan(text, max));
+  });
+});

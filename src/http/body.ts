@@ -68,8 +68,12 @@ export function parseJsonBody(bytes: Uint8Array): unknown {
 /** Far deeper than any real request (JSON Schemas of tools nest a few dozen levels). */
 export const MAX_JSON_DEPTH = 512;
 
-/** True when `[`/`{` nest deeper than `max` outside strings. One pass, no recursion, no allocation. */
+/** True when `[`/`{` nest deeper than `max` outside strings. No recursion, no allocation. */
 export function nestingExceeds(text: string, max: number): boolean {
+  // Nesting deeper than `max` needs more than `max` openers. Counting them with `indexOf` (native,
+  // vectorised) settles almost every real body without the character loop below, which costs
+  // ~1 µs per KB on every request.
+  if (openersAtMost(text, max)) return false;
   let depth = 0;
   let inString = false;
   for (let i = 0; i < text.length; i++) {
@@ -83,6 +87,14 @@ export function nestingExceeds(text: string, max: number): boolean {
     } else if (c === 0x5d /* ] */ || c === 0x7d /* } */) depth--;
   }
   return false;
+}
+
+/** True when `text` holds at most `max` of `[` and `{` together, counted anywhere (strings too). */
+function openersAtMost(text: string, max: number): boolean {
+  let n = 0;
+  for (let i = text.indexOf('['); i !== -1; i = text.indexOf('[', i + 1)) if (++n > max) return false;
+  for (let i = text.indexOf('{'); i !== -1; i = text.indexOf('{', i + 1)) if (++n > max) return false;
+  return true;
 }
 
 function emptyBody() {

@@ -80,10 +80,11 @@ export async function runPipeline(dialect: Dialect, body: unknown, scope: Reques
   const guard = policy.doc.inspect_output ? answerInspector(policy, deps.log, scope.requestId) : null;
   const t = answerTransforms(session.reverse, guard);
 
+  // The controller itself, not its signal: the provider aborts it on timeout rather than
+  // building a second controller linked to this one.
   const upstreamCtl = linkedController(scope.onClientGone);
-  const signal = upstreamCtl.signal;
   const tUp = deps.now();
-  const res = await target.provider.send(dialect.upstreamPath, upstreamBody, signal, forwardedHeaders(dialect, scope.clientHeaders));
+  const res = await target.provider.send(dialect.upstreamPath, upstreamBody, upstreamCtl, forwardedHeaders(dialect, scope.clientHeaders));
 
   if (!req.stream) {
     const stalled = () => new VeilError('upstream_timeout', `Upstream body stalled for ${deps.upstreamTimeoutMs} ms.`);

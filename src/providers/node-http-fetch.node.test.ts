@@ -4,7 +4,8 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { isVeilError } from '../util/errors.ts';
 import { createNodeHttpFetch } from './node-http-fetch.node.ts';
-import { createRemoteProvider } from './remote.ts';
+import { BODY_TEXT, createRemoteProvider, readBounded } from './remote.ts';
+import { VeilError } from '../util/errors.ts';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 let handler: Handler = (_req, res) => res.end();
@@ -240,5 +241,115 @@ describe('createRemoteProvider over node-http-fetch keeps the error paths', () =
     const e = await provider().send('/x', {}, new AbortController().signal).catch((x: unknown) => x);
     expect(isVeilError(e) && e.code).toBe('rate_limited');
     expect((e as { retryAfter?: number }).retryAfter).toBe(7);
+  });
+});
+
+describe('readBounded over node-http-fetch: the whole answer straight from the socket (BODY_TEXT)', () => {
+  const stalled = () => new VeilError('upstream_timeout', 'stalled');
+
+  it('reads a chunked, multi-byte body whole, without opening the body stream', async () => {
+    handler = async (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      const bytes = Buffer.from('{"a":"héllo wörld"}');
+      res.write(bytes.subarray(0, 7)); // splits the é
+      await sleep(10);
+      res.end(bytes.subarray(7));
+    };
+    const res = await f(`${base}/`);
+    expect(typeof (res as Response & { [BODY_TEXT]?: unknown })[BODY_TEXT]).toBe('function');
+    expect(await readBounded(res, 1000, { ms: 1000, error: stalled })).toBe('{"a":"héllo wörld"}');
+    expect(res.bodyUsed).toBe(true);
+    expect(() => res.body).toThrow(TypeError);
+  });
+
+  it('the connection goes back to the pool after a whole answer', async () => {
+    const ports = new Set<number>();
+    handler = (req, res) => {
+      ports.add(req.socket.remotePort!);
+      res.end('ok');
+    };
+    for (let i = 0; i < 3; i++) expect(await readBounded(await f(`${base}/`), 100)).toBe('ok');
+    expect(ports.size).toBe(1);
+  });
+
+  it('past max bytes → upstream_error, and the connection is dropped', async () => {
+    let serverSide!: Promise<void>;
+    handler = (req, res) => {
+      serverSide = closed(req);
+      res.writeHead(200);
+      res.write('x'.repeat(600));
+      res.write('y'.repeat(600)); // never ends
+    };
+    const e = await readBounded(await f(`${base}/`), 1000).catch((x: unknown) => x);
+    expect(isVeilError(e) && e.code).toBe('upstream_error');
+    await serverSide;
+  });
+
+  it('a stall longer than the idle time → the idle error, and the connection is dropped', async () => {
+    let serverSide!: Promise<void>;
+    handler = (req, res) => {
+      serverSide = closed(req);
+      res.writeHead(200);
+      res.write('partial'); // then nothing
+    };
+    const e = await readBounded(await f(`${base}/`), 1000, { ms: 80, error: stalled }).catch((x: unknown) => x);
+    expect(isVeilError(e) && e.code).toBe('upstream_timeout');
+    await serverSide;
+  });
+
+  it('chunks that keep coming within the idle time are not a stall', async () => {
+    handler = async (_req, res) => {
+      res.writeHead(200);
+      for (let i = 0; i < 6; i++) {
+        res.write(String(i));
+        await sleep(100);
+      }
+      res.end();
+    };
+    // 600 ms in all, never 400 ms without a chunk (margins for a loaded machine).
+    expect(await readBounded(await f(`${base}/`), 1000, { ms: 400, error: stalled })).toBe('012345');
+  });
+
+  it('a body cut mid-way → upstream_error without the socket error', async () => {
+    handler = (_req, res) => {
+      res.writeHead(200, { 'content-length': '100' });
+      res.write('only ten..');
+      setTimeout(() => res.socket!.destroy(), 20);
+    };
+    const e = await readBounded(await f(`${base}/`), 1000).catch((x: unknown) => x);
+    expect(isVeilError(e) && e.code).toBe('upstream_error');
+  });
+
+  it('an abort after headers, before anything read the body, fails the read (text and stream alike)', async () => {
+    handler = (_req, res) => {
+      res.writeHead(200);
+      res.write('a');
+    };
+    const ctl = new AbortController();
+    const a = await f(`${base}/`, { signal: ctl.signal });
+    ctl.abort();
+    const e = await readBounded(a, 1000).catch((x: unknown) => x);
+    expect(isVeilError(e) && e.code).toBe('upstream_error');
+
+    const ctl2 = new AbortController();
+    const b = await f(`${base}/`, { signal: ctl2.signal });
+    ctl2.abort();
+    await expect(b.body!.getReader().read()).rejects.toMatchObject({ name: 'AbortError' });
+  });
+
+  it('decodes a gzip body', async () => {
+    handler = (_req, res) => {
+      res.writeHead(200, { 'content-encoding': 'gzip' });
+      res.end(gzipSync('hello compressed'));
+    };
+    expect(await readBounded(await f(`${base}/`), 1000)).toBe('hello compressed');
+  });
+
+  it('a body already taken as a stream is read from that stream', async () => {
+    handler = (_req, res) => res.end('streamed');
+    const res = await f(`${base}/`);
+    const body = res.body!; // opens the stream
+    expect(body).toBe(res.body);
+    expect(await readBounded(res, 1000)).toBe('streamed');
   });
 });

@@ -16,12 +16,16 @@
  *   paused while the stream's queue is full) and `cancel()` destroys the connection, so an
  *   abandoned answer never goes back into the keep-alive pool half-read;
  * - a body cut mid-way errors the stream with `TypeError('terminated')`;
+ * - the body stream is only built when something reads `body` (or `text()`, …): a non-streamed
+ *   answer is read whole through `[BODY_TEXT]` (`readBounded` in remote.ts), with the same byte
+ *   cap and idle timeout, without a web stream;
  * - `gzip`/`deflate`/`br` bodies are decoded, as `fetch` does (none is asked for).
  */
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage, type OutgoingHttpHeaders } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { Readable } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
+import { BODY_TEXT, type BodyTextResult, type BodyTextSource } from './remote.ts';
 
 export interface NodeHttpFetchOptions {
   /** Sockets per upstream host; default unlimited, like `fetch`. */
@@ -76,20 +80,16 @@ export function createNodeHttpFetch(opts: NodeHttpFetchOptions = {}): NodeHttpFe
     const https = url.protocol === 'https:';
     return new Promise<Response>((resolve, reject) => {
       let settled = false;
-      let stream: ReadableStreamDefaultController<Uint8Array> | null = null;
-      let streamDone = false;
+      // The body, once a consumer has chosen how to read it: a web stream or the text reader.
+      let sink: BodySink | null = null;
+      // A failure after headers but before any consumer: handed to the consumer when it comes.
+      let pendingError: unknown = undefined;
       const fail = (e: unknown) => {
         if (!settled) {
           settled = true;
           reject(e);
-        } else if (stream && !streamDone) {
-          streamDone = true;
-          try {
-            stream.error(e);
-          } catch {
-            /* already closed or cancelled */
-          }
-        }
+        } else if (sink) sink.error(e);
+        else if (pendingError === undefined) pendingError = e;
       };
       const onAbort = () => {
         fail(abortReason(signal!));
@@ -119,43 +119,108 @@ export function createNodeHttpFetch(opts: NodeHttpFetchOptions = {}): NodeHttpFe
             resolve(new Response(null, { status, statusText: res.statusMessage, headers: resHeaders }));
             return;
           }
-          const source = decoded(res, resHeaders.get('content-encoding'), (e) => fail(e));
-          const bodyStream = new ReadableStream<Uint8Array>(
-            {
-              start(ctl) {
-                stream = ctl;
-              },
-              pull() {
-                if (source.isPaused()) source.resume();
-              },
-              cancel() {
-                // Never hand a half-read connection back to the pool.
-                streamDone = true;
-                cleanup();
-                res.destroy();
-                req.destroy();
-              },
-            },
-            { highWaterMark: BODY_HIGH_WATER, size: (c) => c.byteLength },
-          );
-          source.on('data', (chunk: Buffer) => {
-            if (streamDone) return;
-            stream!.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
-            if ((stream!.desiredSize ?? 1) <= 0) source.pause();
-          });
-          source.once('end', () => {
-            cleanup();
-            if (streamDone) return;
-            streamDone = true;
-            stream!.close();
-          });
+          // Until a consumer attaches, the message stays paused (no 'data' listener): the socket
+          // is not read past the kernel's buffers, as with an unread web stream.
           res.on('error', (e) => fail(terminated(e)));
           res.once('close', () => {
             cleanup();
             if (!res.complete) fail(terminated());
           });
+          const abandon = () => {
+            // Never hand a half-read connection back to the pool.
+            cleanup();
+            res.destroy();
+            req.destroy();
+          };
+          const encoding = resHeaders.get('content-encoding');
+
+          const openStream = (): ReadableStream<Bytes> => {
+            let ctl!: ReadableStreamDefaultController<Bytes>;
+            let done = false;
+            const source = decoded(res, encoding, (e) => fail(e));
+            const body = new ReadableStream<Bytes>(
+              {
+                start(c) {
+                  ctl = c;
+                },
+                pull() {
+                  if (source.isPaused()) source.resume();
+                },
+                cancel() {
+                  done = true;
+                  abandon();
+                },
+              },
+              { highWaterMark: BODY_HIGH_WATER, size: (c) => c.byteLength },
+            );
+            sink = {
+              error(e) {
+                if (done) return;
+                done = true;
+                try {
+                  ctl.error(e);
+                } catch {
+                  /* already closed or cancelled */
+                }
+              },
+            };
+            if (pendingError !== undefined) sink.error(pendingError);
+            source.on('data', (chunk: Buffer) => {
+              if (done) return;
+              ctl.enqueue(new Uint8Array(chunk.buffer as ArrayBuffer, chunk.byteOffset, chunk.byteLength));
+              if ((ctl.desiredSize ?? 1) <= 0) source.pause();
+            });
+            source.once('end', () => {
+              cleanup();
+              if (done) return;
+              done = true;
+              ctl.close();
+            });
+            return body;
+          };
+
+          const readText = (max: number, idleMs?: number): Promise<BodyTextResult> =>
+            new Promise((resolveText) => {
+              let done = false;
+              let out = '';
+              let size = 0;
+              let timer: ReturnType<typeof setTimeout> | undefined;
+              let lastChunkAt = Date.now();
+              const decoder = new TextDecoder();
+              const finish = (r: BodyTextResult) => {
+                if (done) return;
+                done = true;
+                clearTimeout(timer);
+                if (r.kind !== 'text') abandon();
+                resolveText(r);
+              };
+              sink = { error: () => finish({ kind: 'failed' }) };
+              if (pendingError !== undefined) return finish({ kind: 'failed' });
+              if (idleMs !== undefined) {
+                // One timer per idle period, re-armed for what is left since the last chunk.
+                const check = () => {
+                  const left = lastChunkAt + idleMs - Date.now();
+                  if (left > 0) timer = setTimeout(check, left);
+                  else finish({ kind: 'stalled' });
+                };
+                timer = setTimeout(check, idleMs);
+              }
+              const source = decoded(res, encoding, () => finish({ kind: 'failed' }));
+              source.on('data', (chunk: Buffer) => {
+                if (done) return;
+                size += chunk.byteLength;
+                if (size > max) return finish({ kind: 'too_large' });
+                out += decoder.decode(chunk, { stream: true });
+                lastChunkAt = Date.now();
+              });
+              source.once('end', () => {
+                cleanup();
+                finish({ kind: 'text', text: out + decoder.decode() });
+              });
+            });
+
           settled = true;
-          resolve(new Response(bodyStream, { status, statusText: res.statusMessage, headers: resHeaders }));
+          resolve(new NodeHttpResponse(openStream, readText, { status, statusText: res.statusMessage, headers: resHeaders }));
         },
       );
       req.setNoDelay(true);
@@ -175,6 +240,74 @@ export function createNodeHttpFetch(opts: NodeHttpFetchOptions = {}): NodeHttpFe
       httpsAgent.destroy();
     },
   };
+}
+
+/** Body chunks: views of Node's buffers, which never sit on a SharedArrayBuffer. */
+type Bytes = Uint8Array<ArrayBuffer>;
+
+interface BodySink {
+  error(e: unknown): void;
+}
+
+/**
+ * The answer of `nodeFetch`: a `Response` whose body stream is built on first use. A web
+ * `ReadableStream` costs 10–40 µs on Node 20 and a non-streamed answer does not need one:
+ * `readBounded` (providers/remote.ts) reads it through `[BODY_TEXT]` straight from the socket.
+ * What a caller reads (`body`, `text()`, `json()`, `arrayBuffer()`, `blob()`, `bodyUsed`)
+ * behaves as on a `Response` built around that stream; `clone()` is refused.
+ */
+class NodeHttpResponse extends Response implements BodyTextSource {
+  #open: () => ReadableStream<Bytes>;
+  #readText: (max: number, idleMs?: number) => Promise<BodyTextResult>;
+  #stream: ReadableStream<Bytes> | null = null;
+  #textRead = false;
+
+  constructor(open: () => ReadableStream<Bytes>, readText: (max: number, idleMs?: number) => Promise<BodyTextResult>, init: ResponseInit) {
+    super(null, init);
+    this.#open = open;
+    this.#readText = readText;
+  }
+
+  override get body(): ReadableStream<Bytes> {
+    if (this.#textRead) throw new TypeError('Body is unusable: it was already read');
+    return (this.#stream ??= this.#open());
+  }
+
+  override get bodyUsed(): boolean {
+    // A stream being read, or read to the end by `text()` and the like, stays locked to its reader.
+    return this.#textRead || (this.#stream !== null && this.#stream.locked);
+  }
+
+  [BODY_TEXT](max: number, idleMs?: number): Promise<BodyTextResult> {
+    if (this.#textRead || this.#stream) return Promise.resolve({ kind: 'unavailable' });
+    this.#textRead = true;
+    return this.#readText(max, idleMs);
+  }
+
+  #whole(): Response {
+    if (this.bodyUsed) throw new TypeError('Body is unusable: it was already read');
+    return new Response(this.body, { status: this.status, statusText: this.statusText, headers: this.headers });
+  }
+
+  override text(): Promise<string> {
+    return this.#whole().text();
+  }
+
+  override json(): Promise<unknown> {
+    return this.#whole().json();
+  }
+
+  override arrayBuffer(): Promise<ArrayBuffer> {
+    return this.#whole().arrayBuffer();
+  }
+
+  override blob(): Promise<Blob> {
+    return this.#whole().blob();
+  }
+
+  override clone(): Response {
+    throw new TypeError('node-http-fetch: clone() is not supported');
+  }
 }
 
 function toHeaderObject(h: HeadersInit | undefined): OutgoingHttpHeaders & Record<string, string | number> {
