@@ -56,9 +56,9 @@ describe('compileCueScanner', () => {
     }), { numRuns: 3000 });
   });
 
-  it('answers the same on long texts, where it switches between its letter and number loops', () => {
-    // Prose-like runs (the first loop), digit stretches (the second), and keywords ending on a
-    // unit that hands over to the second loop (`é`, outside ASCII and Hangul).
+  it('answers the same on long texts mixing prose, numbers and keywords', () => {
+    // Prose-like runs, digit stretches, and keywords ending on a unit that also raises a number
+    // event (`é`, outside ASCII and Hangul).
     const longText = fc
       .array(
         fc.oneof(
@@ -92,5 +92,41 @@ describe('compileCueScanner', () => {
     // The Kelvin sign upper-cases to itself, so `/key/i` does not match it; `É` does match `é`.
     expect([...s.scan('\u212aEY É').hits]).toEqual([0, 1]);
     expect([...s.scan('KEY').hits]).toEqual([1, 0]);
+  });
+
+  it('handles the ends of the text, surrogate halves and the first of many outside units', () => {
+    const cases = [
+      '1234', '+1234', '(1234', 'a1234', 'x1', '1', '12 34', '1234 ', '1234\n', '1\n', '\n1', '1 \n 2',
+      '\ud83c', '\udf89', 'x\ud83c\udf891234', '\ud83c\udf89\ud83c\udf89 9999', '中文字符中文字符', 'é1', '가1',
+      'sk-', 'xsk-', '-----BEGIN', 'pass', '비밀번호', 'ab12cd34', 'GB82 WEST 1234 5698 7654 32',
+    ];
+    for (const text of cases) {
+      const cues = scanner.scan(text);
+      expect([...cues.hits]).toEqual(regexHits(lists, text));
+      expect(cues.clusters).toEqual(flatClusters(text));
+      expect(cues.wrapped).toBe(/\d[ \t\r]*\n[ \t\r]*\d/.test(text));
+      expect(cues.outside).toBe(/[^\x00-\x7f\uac00-\ud7a3]/.test(text));
+      expect(cues.letterDigits).toEqual([...text.matchAll(/(?<=[A-Za-z])\d/g)].map((m) => m.index));
+    }
+    expect(scanner.scan('tel 010-1234-5678').clusters).toEqual([4, 17, 11, 0]);
+    expect(scanner.scan('x1y2').letterDigits).toEqual([1, 3]);
+  });
+
+  it('keeps every cue when keywords hold digits, separators or line feeds', () => {
+    // No built-in keyword holds a digit, so digits always reset the keyword part; these lists do
+    // not, and the number cues must not lose track of either.
+    const odd = [['a1', '4111'], ['1-2'], [' 9', '.'], ['x\n1'], ['é'], ['12']];
+    const s = compileCueScanner(odd);
+    const text = fc
+      .array(fc.constantFrom('a', 'A', '1', '2', '4111', '9', '-', ' ', '.', '\n', 'x', 'é', 'É', '가', '(', '+', '\u2013'), { maxLength: 40 })
+      .map((a) => a.join(''));
+    fc.assert(fc.property(text, (t) => {
+      const cues = s.scan(t);
+      expect([...cues.hits]).toEqual(regexHits(odd, t));
+      expect(cues.clusters).toEqual(flatClusters(t));
+      expect(cues.wrapped).toBe(/\d[ \t\r]*\n[ \t\r]*\d/.test(t));
+      expect(cues.outside).toBe(/[^\x00-\x7f\uac00-\ud7a3]/.test(t));
+      expect(cues.letterDigits).toEqual([...t.matchAll(/(?<=[A-Za-z])\d/g)].map((m) => m.index));
+    }), { numRuns: 3000 });
   });
 });

@@ -12,11 +12,16 @@
  * - **disguise hints** for `disguise-guard.ts`: a number wrapped over a line break, and any code
  *   unit outside ASCII and Hangul syllables.
  *
- * How: all keywords of all detectors go into one Aho–Corasick automaton compiled to a dense table
- * (one row per state, one column per character class), and digits, number separators, line feeds,
- * padding and "outside" units get classes of their own with flags. Prose costs one table step per
- * code unit; the number bookkeeping runs only from a digit (or an "outside" unit) to the next
- * ordinary unit.
+ * How: one automaton does it all, compiled to a dense table (one row per state, one column per
+ * character class) so that each code unit costs one table step and one sign test. Its states pair
+ * an Aho–Corasick state over all keywords of all detectors with the number cues' own small state
+ * (how many digits and separators the current chain holds, whether a cluster is open, whether a
+ * line feed follows a digit, whether an "outside" unit was seen). Whatever the cues must record (a
+ * keyword's end, a cluster opening or closing, a digit right after a letter, a wrapped number, the
+ * first "outside" unit) is an event of a transition, stored negated in the table so the loop leaves
+ * its fast path only then. Digits and separators reset or barely move the keyword part, so the
+ * pairs reachable from the start are few (714 for the built-in keywords, against 290 keyword
+ * states). Reading every unit with `charCodeAt` is most of what the scan costs.
  *
  * Keyword matching is the one the per-detector regexes had (`/…/i` without the `u` flag): keywords
  * are lower-cased, ASCII letters fold to lower case, and a non-ASCII keyword character also matches
@@ -41,7 +46,11 @@ export interface CueScanner {
   scan(text: string): Cues;
 }
 
-const DIGIT = 1, SEP = 2, DOT = 4, PAD = 8, LF = 16, OUTSIDE = 32;
+/** What a code unit means to the number cues (a character class's flags). */
+const DIGIT = 1, SEP = 2, DOT = 4, PAD = 8, LF = 16, OUTSIDE = 32, LETTER = 64;
+
+/** Events of a transition: what the scan records besides stepping. */
+const KEYWORD = 1, LETTER_DIGIT = 2, OPEN = 4, CLOSE = 8, WRAPPED = 16, OUT = 32;
 
 /** Number separators of `text-scan.ts`: `( ) + - . space en-dash`. */
 const SEPARATORS = [40, 41, 43, 45, 46, 32, 0x2013];
@@ -67,7 +76,41 @@ function flagsOf(c: number): number {
   if (c === 32 || c === 9 || c === 13) f |= PAD;
   if (c === 10) f |= LF;
   if (!isAsciiOrHangul(c)) f |= OUTSIDE;
+  if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122)) f |= LETTER;
   return f;
+}
+
+/**
+ * The number cues' state between two units, as the regex `(?:\d[sep]{0,4}){3}\d` scanning left
+ * to right sees it: `mode` 0 = no chain of digits; `1 + (c - 1) * 5 + g` = a chain of `c` (1–3)
+ * digits, then `g` (0–4) separators; `CLUSTER` = inside a cluster (a chain reached four digits,
+ * and the stretch of digits and separators goes on). `wrap`: 0; 1 after a digit (and padding); 2
+ * after a digit, padding and a line feed (and padding). `seen`: an "outside" unit occurred.
+ */
+const CLUSTER = 16, MODES = 17;
+const numberState = (mode: number, wrap: number, seen: number): number => (mode * 3 + wrap) * 2 + seen;
+
+/** One unit of class flags `f` read in number state `num`: the next number state and its events. */
+function numberStep(num: number, f: number, afterLetter: boolean): { num: number; ev: number } {
+  const seen = num & 1, wrap = (num >> 1) % 3, mode = Math.floor(num / 6);
+  let ev = 0;
+  if (f & DIGIT) {
+    if (afterLetter) ev |= LETTER_DIGIT;
+    if (wrap === 2) ev |= WRAPPED;
+    if (mode === CLUSTER) return { num: numberState(CLUSTER, 1, seen), ev };
+    // A digit extends the chain if at most four separators came since its last digit.
+    const c = mode === 0 ? 1 : Math.floor((mode - 1) / 5) + 2;
+    if (c === 4) return { num: numberState(CLUSTER, 1, seen), ev: ev | OPEN };
+    return { num: numberState(1 + (c - 1) * 5, 1, seen), ev };
+  }
+  let next = 0;
+  if (f & SEP) {
+    if (mode === CLUSTER) next = CLUSTER;
+    else if (mode !== 0 && (mode - 1) % 5 < 4) next = mode + 1;
+  } else if (mode === CLUSTER) ev |= CLOSE;
+  const w = f & LF ? (wrap === 1 ? 2 : 0) : f & PAD ? wrap : 0;
+  if (f & OUTSIDE && !seen) ev |= OUT;
+  return { num: numberState(next, w, seen | (f & OUTSIDE ? 1 : 0)), ev };
 }
 
 /**
@@ -83,9 +126,8 @@ export function compileCueScanner(lists: readonly (readonly string[] | undefined
     for (const k of l ?? []) if (k.length > 0) keywords.push({ word: k.toLowerCase(), list });
   });
 
-  // Character classes: 0 for units that matter to nothing here; then one per distinct (folded)
-  // keyword unit; then one per flagged unit (digits, separators, padding, line feed); then one
-  // for all other units outside ASCII and Hangul.
+  // Character classes: one per distinct (folded) keyword unit; every other unit shares a class
+  // with the units of the same flags (0: units that matter to nothing here).
   const cls = new Uint16Array(65536);
   let classes = 1;
   const classOf = new Map<number, number>();
@@ -112,36 +154,27 @@ export function compileCueScanner(lists: readonly (readonly string[] | undefined
     }
   }
   // A keyword class carries its units' flags. Its units always share them: an ASCII letter and its
-  // capital (no flags), one other unit, or non-ASCII units of one canonical form (all "outside").
+  // capital, one other unit, or non-ASCII units of one canonical form (all "outside").
   const classFlags: number[] = new Array<number>(classes).fill(0);
+  const byFlags = new Map<number, number>([[0, 0]]);
   for (let c = 0; c < 65536; c++) {
+    const f = flagsOf(c);
     const k = cls[c]!;
-    if (k !== 0) classFlags[k] = flagsOf(c);
+    if (k !== 0) { classFlags[k] = f; continue; }
+    let shared = byFlags.get(f);
+    if (shared === undefined) {
+      shared = classes++;
+      byFlags.set(f, shared);
+      classFlags.push(f);
+    }
+    cls[c] = shared;
   }
-  for (const c of [...SEPARATORS, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 9, 10, 13]) {
-    if (cls[c] !== 0) continue;
-    cls[c] = classes++;
-    classFlags.push(flagsOf(c));
-  }
-  const outsideClass = classes++;
-  classFlags.push(OUTSIDE);
-  for (let c = 0x80; c < 65536; c++) if (cls[c] === 0 && !isAsciiOrHangul(c)) cls[c] = outsideClass;
-  // Renumber the classes so that those of digits and "outside" units come last: the scan's first
-  // loop then tells where it must stop by comparing the class it already holds, without loading
-  // the class's flags.
-  const stops = (k: number): number => ((classFlags[k]! & (DIGIT | OUTSIDE)) !== 0 ? 1 : 0);
-  const byNew = Array.from({ length: classes }, (_, k) => k).sort((a, b) => stops(a) - stops(b) || a - b);
-  const newOf = new Array<number>(classes);
-  byNew.forEach((k, to) => { newOf[k] = to; });
-  for (let c = 0; c < 65536; c++) cls[c] = newOf[cls[c]!]!;
-  for (const [c, k] of classOf) classOf.set(c, newOf[k]!);
-  const flags = Uint8Array.from(byNew, (k) => classFlags[k]!);
-  /** Classes from here on are digits' and "outside" units'. */
-  const firstStop = classes - byNew.filter((k) => stops(k) === 1).length;
 
-  // Trie, then breadth-first failure links, then the dense transition table.
+  // The keyword automaton over classes: trie, then breadth-first failure links.
   const goto: Map<number, number>[] = [new Map()];
   const out: number[][] = [[]];
+  /** The class every transition into a state reads (-1 for the root, entered by any). */
+  const entry: number[] = [-1];
   for (const { word, list } of keywords) {
     let s = 0;
     for (let i = 0; i < word.length; i++) {
@@ -151,19 +184,20 @@ export function compileCueScanner(lists: readonly (readonly string[] | undefined
         n = goto.length;
         goto.push(new Map());
         out.push([]);
+        entry.push(k);
         goto[s]!.set(k, n);
       }
       s = n;
     }
     if (!out[s]!.includes(list)) out[s]!.push(list);
   }
-  const states = goto.length;
-  const delta = new Int32Array(states * classes);
-  const fail = new Int32Array(states);
+  const kwStates = goto.length;
+  const kwNext = new Int32Array(kwStates * classes);
+  const fail = new Int32Array(kwStates);
   const queue: number[] = [];
   for (let k = 0; k < classes; k++) {
     const n = goto[0]!.get(k) ?? 0;
-    delta[k] = n * classes;
+    kwNext[k] = n;
     if (n !== 0) queue.push(n);
   }
   for (let qi = 0; qi < queue.length; qi++) {
@@ -172,139 +206,136 @@ export function compileCueScanner(lists: readonly (readonly string[] | undefined
     for (const l of out[f]!) if (!out[s]!.includes(l)) out[s]!.push(l);
     for (let k = 0; k < classes; k++) {
       const n = goto[s]!.get(k);
-      if (n === undefined) delta[s * classes + k] = delta[f * classes + k]!;
+      if (n === undefined) kwNext[s * classes + k] = kwNext[f * classes + k]!;
       else {
-        fail[n] = delta[f * classes + k]! / classes;
-        delta[s * classes + k] = n * classes;
+        fail[n] = kwNext[f * classes + k]!;
+        kwNext[s * classes + k] = n;
         queue.push(n);
       }
     }
   }
-  // A transition into a state where keywords end is stored negated (`~row`), so the scan tests
-  // one sign instead of loading a second table. `outAt[row]` points into `outFlat`: a count, then
-  // the lists whose keywords end in that state.
+
+  // The scan's automaton: pairs of a keyword state and a number state, only those reachable from
+  // the start, numbered as found (the start is 0). Whether the unit before was an ASCII letter
+  // (for the letter-digit joints) follows from the keyword state, since every other state is
+  // entered by one class; only the root is split in two: `afterLetter` is the root entered by a
+  // letter.
+  const afterLetter = kwStates;
+  const pairKw: number[] = [0];
+  const pairNum: number[] = [0];
+  const pairOf = new Map<number, number>([[0, 0]]);
+  const NUMBER_STATES = MODES * 6;
+  const next: number[] = [];
+  const events: number[] = [];
+  for (let s = 0; s < pairKw.length; s++) {
+    const kw = pairKw[s]!, num = pairNum[s]!;
+    const letterBefore = num >> 1 === 0 && (kw === afterLetter || (kw !== 0 && (classFlags[entry[kw]!]! & LETTER) !== 0));
+    for (let k = 0; k < classes; k++) {
+      let t = kwNext[(kw === afterLetter ? 0 : kw) * classes + k]!;
+      if (t === 0 && (classFlags[k]! & LETTER) !== 0) t = afterLetter;
+      const step = numberStep(num, classFlags[k]!, letterBefore);
+      const key = t * NUMBER_STATES + step.num;
+      let to = pairOf.get(key);
+      if (to === undefined) {
+        to = pairKw.length;
+        pairOf.set(key, to);
+        pairKw.push(t);
+        pairNum.push(step.num);
+      }
+      next.push(to);
+      events.push(step.ev | (t !== afterLetter && out[t]!.length > 0 ? KEYWORD : 0));
+    }
+  }
+  const states = pairKw.length;
+  /** Transitions as the row (state × classes) they lead to, stored negated when they raise events. */
+  const delta = new Int32Array(states * classes);
+  for (let i = 0; i < delta.length; i++) {
+    const row = next[i]! * classes;
+    delta[i] = events[i] !== 0 ? ~row : row;
+  }
+  const ev = Uint8Array.from(events);
+  // Per row: where its keyword lists start in `outFlat` (a count, then the lists), and whether
+  // the state is inside a cluster (which the end of the text closes).
   const outAt = new Int32Array(states * classes);
-  const flat: number[] = [];
-  for (let st = 0; st < states; st++) {
-    if (out[st]!.length === 0) continue;
-    outAt[st * classes] = flat.length;
-    flat.push(out[st]!.length, ...out[st]!);
+  const inCluster = new Uint8Array(states * classes);
+  const flat: number[] = [0];
+  for (let s = 0; s < states; s++) {
+    if (Math.floor(pairNum[s]! / 6) === CLUSTER) inCluster[s * classes] = 1;
+    const kw = pairKw[s]!;
+    if (kw === afterLetter || out[kw]!.length === 0) continue;
+    outAt[s * classes] = flat.length;
+    flat.push(out[kw]!.length, ...out[kw]!);
   }
   const outFlat = Int32Array.from(flat);
-  for (let i = 0; i < delta.length; i++) {
-    const r = delta[i]!;
-    if (out[r / classes]!.length > 0) delta[i] = ~r;
-  }
 
   return {
     scan(text: string): Cues {
       const hits = new Uint8Array(lists.length);
       const clusters: number[] = [];
       const letterDigits: number[] = [];
-      let row = 0;
       let outside = false;
       let wrapped = false;
-      // Wrapped number: 1 after a digit (and padding), 2 after digit, padding, line feed, padding.
-      let wrap = 0;
-      // Cluster search, as the regex `(?:\d[sep]{0,4}){3}\d` scanning left to right: a chain of
-      // digits with at most four separators between neighbours; at its fourth digit a cluster
-      // opens and runs to the end of the digits-and-separators stretch.
-      let chain = 0;
-      let chainStart = 0;
-      let chainDots = 0;
-      let gap = 0;
-      let inCluster = false;
-      let cStart = 0;
-      let cDigits = 0;
-      let cDots = 0;
-      let prevDigit = false;
-      // Two loops. While no digit is pending (the number state is clear), only a digit or an
-      // "outside" unit changes anything but the automaton: a separator, space or line feed there
-      // leaves every number cue as it is. So the first loop steps the automaton and stops only at
-      // those two; the second also keeps the number cues, unit by unit, and hands back at the next
-      // unit without flags (which clears the state). One loop doing both cost more than twice the
-      // automaton alone, most of it on the spaces between words.
+      let clusterStart = 0;
+      let row = 0;
       const n = text.length;
-      let i = 0;
-      let k = 0;
-      let f = 0;
-      for (;;) {
-        // The number state is clear here (at the start, or reset by the unit that led back).
-        for (; i < n; i++) {
-          k = cls[text.charCodeAt(i)]!;
-          row = delta[row + k]!;
-          if (row < 0 || k >= firstStop) break;
+      // Each call below has a single call site that ordinary texts reach early: V8 deoptimizes a
+      // scan on a call it never saw run (a separate close after the loop did so again and again
+      // in the benchmark). So the end of the text, which closes a cluster running to it, goes
+      // through the same close as any other unit.
+      for (let i = 0; ; i++) {
+        let e: number;
+        if (i < n) {
+          const k = cls[text.charCodeAt(i)]!;
+          const r = delta[row + k]!;
+          if (r >= 0) { row = r; continue; }
+          e = ev[row + k]!;
+          row = ~r;
+        } else if (inCluster[row] === 1) e = CLOSE;
+        else break;
+        if (e & LETTER_DIGIT) {
+          letterDigits.push(i);
+          // The most frequent event (hex ids in logs), on its own.
+          if (e === LETTER_DIGIT) continue;
         }
-        if (i >= n) break;
-        if (row < 0) {
-          // A keyword ends here.
-          row = ~row;
-          const at = outAt[row]!;
-          for (let j = at + 1, end = at + 1 + outFlat[at]!; j < end; j++) hits[outFlat[j]!] = 1;
-          if (k < firstStop) { i++; continue; }
+        if (e & KEYWORD) {
+          for (let j = outAt[row]!, end = j + 1 + outFlat[j]!; ++j < end;) hits[outFlat[j]!] = 1;
         }
-        f = flags[k]!;
-        // Unit `i` is a digit or an "outside" unit, already stepped.
-        for (;;) {
-          if (f & DIGIT) {
-            if (inCluster) cDigits++;
-            else {
-              if (chain > 0 && gap <= 4) chain++;
-              else { chain = 1; chainStart = i; chainDots = 0; }
-              gap = 0;
-              if (chain === 4) {
-                inCluster = true;
-                const before = chainStart > 0 ? text.charCodeAt(chainStart - 1) : 0;
-                // A cluster may open with `+` (country code) or `(` (area code) before its first digit.
-                cStart = before === 43 || before === 40 ? chainStart - 1 : chainStart;
-                cDigits = 4;
-                cDots = chainDots;
-              }
-            }
-            if (!prevDigit && i > 0) {
-              const p = text.charCodeAt(i - 1) | 0x20;
-              if (p >= 97 && p <= 122) letterDigits.push(i);
-            }
-            prevDigit = true;
-            if (wrap === 2) wrapped = true;
-            wrap = 1;
-          } else {
-            prevDigit = false;
-            if (f & SEP) {
-              if (inCluster) { if (f & DOT) cDots++; }
-              else if (chain > 0) { gap++; if (f & DOT) chainDots++; }
-            } else {
-              if (inCluster) { clusters.push(cStart, i, cDigits, cDots); inCluster = false; }
-              chain = 0;
-            }
-            if (f & LF) wrap = wrap === 1 ? 2 : 0;
-            else if (!(f & PAD)) wrap = 0;
-            if (f & OUTSIDE) outside = true;
-          }
-          i++;
-          // The end of the text ends a stretch like an ordinary unit (`f` 0), through the same code.
-          if (i < n) {
-            k = cls[text.charCodeAt(i)]!;
-            row = delta[row + k]!;
-            if (row < 0) {
-              row = ~row;
-              const at = outAt[row]!;
-              for (let j = at + 1, end = at + 1 + outFlat[at]!; j < end; j++) hits[outFlat[j]!] = 1;
-            }
-            f = flags[k]!;
-          } else f = 0;
-          if (f === 0) {
-            // An ordinary unit (or the end): the end of any stretch of digits and separators.
-            if (inCluster) { clusters.push(cStart, i, cDigits, cDots); inCluster = false; }
-            chain = 0;
-            wrap = 0;
-            prevDigit = false;
-            i++;
-            break;
-          }
+        if (e & OPEN) clusterStart = startOfCluster(text, i);
+        else if (e & CLOSE) {
+          pushCluster(text, clusterStart, i, clusters);
+          if (i === n) break;
         }
+        if (e & WRAPPED) wrapped = true;
+        if (e & OUT) outside = true;
       }
       return { hits, outside, wrapped, clusters, letterDigits };
     },
   };
+}
+
+/**
+ * Where the cluster whose fourth digit is at `i` starts: its chain's first digit, three digits
+ * back (only separators lie between them), or the `+` (country code) or `(` (area code) just
+ * before it.
+ */
+function startOfCluster(text: string, i: number): number {
+  let j = i;
+  for (let digits = 1; digits < 4;) {
+    const c = text.charCodeAt(--j);
+    if (c >= 48 && c <= 57) digits++;
+  }
+  const before = j > 0 ? text.charCodeAt(j - 1) : 0;
+  return before === 43 || before === 40 ? j - 1 : j;
+}
+
+/** Appends the cluster `[start, end)` with its digits and dots, counted now it is complete. */
+function pushCluster(text: string, start: number, end: number, clusters: number[]): void {
+  let digits = 0;
+  let dots = 0;
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) digits++;
+    else if (c === 46) dots++;
+  }
+  clusters.push(start, end, digits, dots);
 }

@@ -55,6 +55,27 @@ describe('compileInspector', () => {
     expect(d.calls).toBe(1);
   });
 
+  it('gates each detector by its own keywords when gated, ungated and hinted detectors mix', () => {
+    // The cue pass gets only the lists that can hit (keyword lists, then hint lists), so each
+    // detector's gate must point at its own list, whatever stands before it.
+    const hints = ['zebra'];
+    let hinted: boolean | undefined;
+    const dets: (Detector & { calls: number })[] = [];
+    for (let i = 0; i < 40; i++) {
+      const keywords = i % 3 === 0 ? undefined : i % 3 === 1 ? [] : [`kw${i}x`];
+      dets.push(wordDetector(`d${i}`, `T${i}`, 'foo', 0.9, keywords));
+    }
+    const withHints: Detector = { id: 'h', types: ['H'], hints, detect: (_text, ctx) => { hinted = ctx.scan?.hinted(hints); return []; } };
+    const ins = compileInspector(spec(Object.fromEntries([...dets.map((d) => [d.types[0]!, 0] as const), ['H', 0]])), [...dets, withHints]);
+    ins.inspect('foo KW20X zebra');
+    expect(dets.filter((d) => d.calls > 0).map((d) => d.id)).toEqual(dets.filter((_, i) => i % 3 !== 2 || i === 20).map((d) => d.id));
+    expect(hinted).toBe(true);
+    ins.inspect('foo kw5x');
+    expect(dets[5]!.calls).toBe(1);
+    expect(dets[20]!.calls).toBe(1);
+    expect(hinted).toBe(false);
+  });
+
   it('resolves overlaps: higher score, then longer, then earlier detector', () => {
     const hi = wordDetector('hi', 'A', 'bcd', 0.9);
     const lo = wordDetector('lo', 'B', 'abcde', 0.5);

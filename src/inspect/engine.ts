@@ -96,13 +96,20 @@ export function compileInspector(
   // Every detector's keyword prefilter, the number clusters and the disguise hints, found for all
   // of them in one pass per text. Dictionaries and custom patterns need none of it: an inspector
   // made of those alone skips the pass.
-  const gated = detectors.map(hasKeywords);
-  const cueScanner = gated.some(Boolean) || detectors.some((d) => builtins.includes(d))
-    ? compileCueScanner([...detectors.map((d) => d.keywords), ...detectors.map((d) => d.hints)])
-    : undefined;
-  /** Each detector's hint list, by identity, to its list in the cue pass (after the keyword lists). */
+  // Only the lists that can hit go to the cue pass (about twenty of the seventy keyword and hint
+  // slots): V8 allocates a typed array over 64 bytes outside its heap, and the pass's `hits` for
+  // all seventy cost as much as scanning a short text.
+  const cueLists: (readonly string[])[] = [];
+  /** Per detector: its keyword list's index in the cue pass's hits, -1 if it is not gated. */
+  const hitAt = detectors.map((d) => (hasKeywords(d) ? cueLists.push(d.keywords!) - 1 : -1));
+  /** Each detector's hint list, by identity, to its list in the cue pass. */
   const hintLists = new Map<readonly string[], number>();
-  detectors.forEach((d, i) => { if (d.hints !== undefined && d.hints.length > 0) hintLists.set(d.hints, detectors.length + i); });
+  for (const d of detectors) {
+    if (d.hints !== undefined && d.hints.length > 0 && !hintLists.has(d.hints)) hintLists.set(d.hints, cueLists.push(d.hints) - 1);
+  }
+  const cueScanner = hitAt.some((h) => h >= 0) || detectors.some((d) => builtins.includes(d))
+    ? compileCueScanner(cueLists)
+    : undefined;
   const types = new Set<string>();
   for (const d of detectors) for (const t of d.types) if (minScore.has(t)) types.add(t);
 
@@ -113,7 +120,8 @@ export function compileInspector(
     const hits = cues?.hits;
     for (let order = 0; order < detectors.length; order++) {
       const detector = detectors[order]!;
-      if (hits !== undefined && hits[order] === 0 && gated[order]) continue;
+      const at = hitAt[order]!;
+      if (hits !== undefined && at >= 0 && hits[at] === 0) continue;
       let found: Finding[];
       try {
         found = detector.detect(text, ctx);
@@ -171,15 +179,18 @@ function better(a: Ranked, b: Ranked): number {
 
 /** One finding per span, sorted by start. Greedy by rank, O(n log n) plus the covered length. */
 function resolveOverlaps(candidates: Ranked[]): Finding[] {
+  // Most texts yield no finding or one; neither needs a sort.
   if (candidates.length === 0) return [];
-  const byStart = [...candidates].sort((a, b) => a.f.start - b.f.start || better(a, b));
+  if (candidates.length === 1) return [{ ...candidates[0]!.f }];
+  // `candidates` belongs to this one `inspect` call, so it is sorted in place (no copies).
+  candidates.sort(byStart);
   let overlap = false;
-  for (let i = 1; i < byStart.length; i++) {
-    if (byStart[i]!.f.start < byStart[i - 1]!.f.end) { overlap = true; break; }
+  for (let i = 1; i < candidates.length; i++) {
+    if (candidates[i]!.f.start < candidates[i - 1]!.f.end) { overlap = true; break; }
   }
-  if (!overlap) return byStart.map((r) => ({ ...r.f }));
+  if (!overlap) return candidates.map((r) => ({ ...r.f }));
 
-  const ranked = [...candidates].sort(better);
+  const ranked = candidates.sort(better);
   // Accepted spans are disjoint; keep them sorted by start and binary-search the neighbours.
   const accStart: number[] = [];
   const accEnd: number[] = [];
@@ -196,4 +207,9 @@ function resolveOverlaps(candidates: Ranked[]): Finding[] {
     accepted.splice(lo, 0, { ...r.f });
   }
   return accepted;
+}
+
+/** Earlier start first; among equal starts, the better one first. */
+function byStart(a: Ranked, b: Ranked): number {
+  return a.f.start - b.f.start || better(a, b);
 }
