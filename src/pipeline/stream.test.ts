@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { identity, PH, restoring } from '../../test/support/answer-fixtures.ts';
 import { transformChatStream } from '../dialects/openai-chat/answer.ts';
-import { formatSse, readSse, type SseEvent } from '../util/sse.ts';
+import { formatSse, readSse, type ReadyIterator, type SseEvent } from '../util/sse.ts';
+import { answerTransforms } from './answer-transforms.ts';
 import { requireJsonData, sseResponse, type StreamEnd } from './stream.ts';
 
 async function* events(n: number, failAt = -1): AsyncGenerator<SseEvent> {
@@ -218,5 +219,68 @@ describe('requireJsonData', () => {
     expect(seen).toEqual(['{"a":1}']);
     expect(err?.code).toBe('upstream_error');
     expect(err?.message).not.toContain('secret');
+  });
+
+  it('fails the same at a malformed event taken from a read without waiting, after the good ones, closing the source', async () => {
+    const ev = (t: string) => `{"choices":[{"index":0,"delta":{"content":${JSON.stringify(t)}}}]}`;
+    // Two events teach the shape; the third fits its bytes but for a raw quote in its text.
+    const frames = [ev('a'), ev('b'), ev('c'), '{"choices":[{"index":0,"delta":{"content":"d"x"}}]}', ev('e')];
+    const body = new ReadableStream<Uint8Array>({ start: (c) => void c.enqueue(new TextEncoder().encode(frames.map((d) => `data: ${d}\n\n`).join(''))) });
+    const it = requireJsonData(readSse(body))[Symbol.asyncIterator]() as ReadyIterator;
+    const seen: string[] = [];
+    const first = await it.next();
+    seen.push(first.value.data);
+    for (let e = it.takeReady!(); e !== undefined; e = it.takeReady!()) seen.push(e.data);
+    expect(seen).toEqual(frames.slice(0, 3));
+    const err = await it.next().catch((e: unknown) => e as { code: string; message: string });
+    expect((err as { code: string }).code).toBe('upstream_error');
+    expect((err as { message: string }).message).not.toContain('x');
+    expect(body.locked).toBe(false);
+  });
+});
+
+describe('sseResponse: events at hand are taken without a promise each', () => {
+  it('takes ready events in order and awaits next() only when none is at hand', async () => {
+    const ready = [{ data: '{"i":1}' }, { data: '{"i":2}' }];
+    let nexts = 0;
+    const it: ReadyIterator = {
+      next: async () => (nexts++ === 0 ? { done: false, value: { data: '{"i":0}' } } : { done: true, value: undefined }),
+      takeReady: () => (nexts === 1 ? ready.shift() : undefined),
+    };
+    const res = sseResponse({ [Symbol.asyncIterator]: () => it }, { headers: {}, onEnd: () => {}, onCancel: () => {}, more: () => ready.length > 0 });
+    const reader = res.body!.getReader();
+    const dec = new TextDecoder();
+    expect(dec.decode((await reader.read()).value)).toBe('data: {"i":0}\n\ndata: {"i":1}\n\ndata: {"i":2}\n\n');
+    expect((await reader.read()).done).toBe(true);
+    expect(nexts).toBe(2);
+  });
+
+  it('a transform that fails on a ready event ends the stream with the error event after the events before it', async () => {
+    const ev = (t: string) => `data: {"choices":[{"index":0,"delta":{"content":${JSON.stringify(t)}}}]}\n\n`;
+    const body = new ReadableStream<Uint8Array>({
+      start: (c) => {
+        c.enqueue(new TextEncoder().encode([ev('one '), ev('two '), ev('boom '), ev('four ')].join('')));
+        c.close();
+      },
+    });
+    const src = readSse(body);
+    const failing = answerTransforms(new Map(), (text) => {
+      if (text.includes('boom')) throw new Error('inspector down');
+      return [];
+    });
+    const ends: StreamEnd[] = [];
+    const res = sseResponse(transformChatStream(requireJsonData(src), failing, {}), {
+      headers: {},
+      onEnd: (e) => void ends.push(e),
+      onCancel: () => {},
+      more: () => src.buffered > 0,
+      renderError: () => ({ data: '{"error":"x"}' }),
+    });
+    const text = await res.text();
+    expect(text.endsWith('data: {"error":"x"}\n\n')).toBe(true);
+    expect(text).toContain('one ');
+    expect(text).not.toContain('boom');
+    expect(ends.map((e) => e.kind)).toEqual(['error']);
+    expect(body.locked).toBe(false);
   });
 });

@@ -5,7 +5,8 @@
  * so the audit record is always written and upstream work is always cancelled.
  */
 import { VeilError } from '../util/errors.ts';
-import { formatSse, sseJson, type SseEvent } from '../util/sse.ts';
+import { SseJsonShape } from '../util/sse-json-shape.ts';
+import { formatSse, rememberSseJson, rememberSseShape, type ReadyIterator, type SseEvent } from '../util/sse.ts';
 
 const enc = new TextEncoder();
 
@@ -33,7 +34,7 @@ export function sseResponse(
     more?: () => boolean;
   },
 ): Response {
-  const it = events[Symbol.asyncIterator]();
+  const it: ReadyIterator = events[Symbol.asyncIterator]();
   let ended = false;
   let cancelled = false;
   const end = async (e: StreamEnd): Promise<void> => {
@@ -52,16 +53,21 @@ export function sseResponse(
       let out = '';
       try {
         for (;;) {
-          const { value, done } = await it.next();
-          if (cancelled) return;
-          if (done) {
-            if (out) ctl.enqueue(enc.encode(out));
-            // Record first, then the last byte: a complete response implies a durable record.
-            await end({ kind: 'complete' });
-            closeQuietly(ctl);
-            return;
+          // An event the stages already have needs no promise; await only for the others.
+          let ev = it.takeReady?.();
+          if (ev === undefined) {
+            const { value, done } = await it.next();
+            if (cancelled) return;
+            if (done) {
+              if (out) ctl.enqueue(enc.encode(out));
+              // Record first, then the last byte: a complete response implies a durable record.
+              await end({ kind: 'complete' });
+              closeQuietly(ctl);
+              return;
+            }
+            ev = value;
           }
-          out += formatSse(value);
+          out += formatSse(ev);
           if (!more?.()) break;
         }
         ctl.enqueue(enc.encode(out));
@@ -105,25 +111,51 @@ function closeQuietly(ctl: ReadableStreamDefaultController<Uint8Array>): void {
  * Fails an upstream stream at its first event whose data is neither JSON nor `[DONE]`. Every
  * supported upstream API (OpenAI chat and Responses, Anthropic Messages) sends JSON data, so a
  * cut or garbled event means the answer is broken: the client gets an in-band error event
- * instead of a silently truncated answer.
+ * instead of a silently truncated answer. The parse is the dialect's too (`sseJson` remembers
+ * it), through the stream's own `SseJsonShape`: events of a shape seen before are read without a
+ * full `JSON.parse`, and the dialect can splice its changed text into their bytes.
  */
 export function requireJsonData(events: AsyncIterable<SseEvent>): AsyncIterable<SseEvent> {
   // A plain iterator, not an async generator: fewer promise hops on a path every streamed event takes.
   return {
-    [Symbol.asyncIterator]() {
-      const it = events[Symbol.asyncIterator]();
+    [Symbol.asyncIterator](): ReadyIterator {
+      const it: ReadyIterator = events[Symbol.asyncIterator]();
+      const shape = new SseJsonShape();
+      /** An event `takeReady` found malformed: `next()` fails on it, closing the source first. */
+      let bad: SseEvent | null = null;
+      /** Whether `ev` may go on; remembers its parse for the dialect. */
+      const valid = (ev: SseEvent): boolean => {
+        if (ev.data === '[DONE]' || ev.data === '') return true;
+        const m = shape.match(ev.data);
+        if (m !== null) {
+          rememberSseShape(ev, m);
+          return true;
+        }
+        try {
+          rememberSseJson(ev, shape.parseFull(ev.data));
+          return true;
+        } catch {
+          return false;
+        }
+      };
       return {
         async next() {
-          const r = await it.next();
-          if (r.done || r.value.data === '[DONE]' || r.value.data === '') return r;
-          try {
-            sseJson(r.value);
-          } catch {
-            // As a generator's loop would: close the source before failing.
-            await it.return?.();
-            throw new VeilError('upstream_error', 'The upstream sent a malformed stream event.');
-          }
-          return r;
+          let r: IteratorResult<SseEvent>;
+          if (bad !== null) {
+            r = { done: false, value: bad };
+            bad = null;
+          } else r = await it.next();
+          if (r.done || valid(r.value)) return r;
+          // As a generator's loop would: close the source before failing.
+          await it.return?.();
+          throw new VeilError('upstream_error', 'The upstream sent a malformed stream event.');
+        },
+        takeReady() {
+          if (bad !== null) return undefined;
+          const ev = it.takeReady?.();
+          if (ev === undefined || valid(ev)) return ev;
+          bad = ev;
+          return undefined;
         },
         async return() {
           await it.return?.();

@@ -4,6 +4,7 @@
  * line ends an event, `:` lines are comments, CR/LF/CRLF all end lines. Bytes are decoded with a
  * streaming TextDecoder so a multi-byte UTF-8 character split across network reads stays whole.
  */
+import { samePath, shapedValue, spliceLeaf, type LeafPath, type ShapeMatch } from './sse-json-shape.ts';
 
 export interface SseEvent {
   event?: string;
@@ -87,6 +88,16 @@ export class SseParser {
   }
 }
 
+/**
+ * An event iterator that can also hand out, without a promise, an event it already has at hand.
+ * The stages of a stream take the events of one upstream read this way, one after the other,
+ * and await `next()` only when `takeReady` has none.
+ */
+export interface ReadyIterator extends AsyncIterator<SseEvent> {
+  /** The next event if it needs no waiting, else undefined (then `next()` gives it). */
+  takeReady?(): SseEvent | undefined;
+}
+
 /** Events read from an SSE body, and how many of them arrived already. */
 export interface SseSource extends AsyncIterable<SseEvent> {
   /**
@@ -117,7 +128,7 @@ export function readSse(body: ReadableStream<Uint8Array>, opts: ReadSseOptions =
 
 type ReadResult = ReadableStreamReadResult<Uint8Array>;
 
-class SseReader implements SseSource, AsyncIterator<SseEvent> {
+class SseReader implements SseSource, ReadyIterator {
   readonly #decoder = new TextDecoder('utf-8');
   readonly #parser = new SseParser();
   readonly #reader: ReadableStreamDefaultReader<Uint8Array>;
@@ -142,8 +153,12 @@ class SseReader implements SseSource, AsyncIterator<SseEvent> {
     return this.#queue.length - this.#at;
   }
 
-  [Symbol.asyncIterator](): AsyncIterator<SseEvent> {
+  [Symbol.asyncIterator](): ReadyIterator {
     return this;
+  }
+
+  takeReady(): SseEvent | undefined {
+    return this.#at < this.#queue.length ? this.#queue[this.#at++] : undefined;
   }
 
   async next(): Promise<IteratorResult<SseEvent>> {
@@ -254,11 +269,12 @@ class SseReader implements SseSource, AsyncIterator<SseEvent> {
 }
 
 /**
- * The last event parsed by `sseJson`. One slot, not a WeakMap: the stages of a stream hand each
- * event straight to the next, so the next stage asks for the same event right away, and a slot
- * costs the garbage collector nothing (a WeakMap keyed by ~100 short-lived events per answer did).
+ * The last event parsed by `sseJson` or handed over by `rememberSseJson`/`rememberSseShape`. One
+ * slot, not a WeakMap: the stages of a stream hand each event straight to the next, so the next
+ * stage asks for the same event right away, and a slot costs the garbage collector nothing (a
+ * WeakMap keyed by ~100 short-lived events per answer did). Updated in place: no object per event.
  */
-let last: { ev: SseEvent; data: string; value: unknown } | null = null;
+const last: { ev: SseEvent | null; data: string; value: unknown; match: ShapeMatch | null } = { ev: null, data: '', value: undefined, match: null };
 
 /**
  * `JSON.parse(ev.data)`, remembered for the event object parsed last, so the pipeline's validity
@@ -267,10 +283,54 @@ let last: { ev: SseEvent; data: string; value: unknown } | null = null;
  */
 export function sseJson(ev: SseEvent): unknown {
   // Compared by content too, in case a stage reused the event object with new data.
-  if (last && last.ev === ev && last.data === ev.data) return last.value;
+  if (last.ev === ev && last.data === ev.data) {
+    // Built on first demand: a dialect that reads a shaped event through `sseShapeOf` never needs it.
+    if (last.match !== null && last.value === undefined) last.value = shapedValue(last.match);
+    return last.value;
+  }
   const value: unknown = JSON.parse(ev.data);
-  last = { ev, data: ev.data, value };
+  remember(ev, value, null);
   return value;
+}
+
+/** Records `value` as `JSON.parse(ev.data)` for the next `sseJson(ev)`. */
+export function rememberSseJson(ev: SseEvent, value: unknown): void {
+  remember(ev, value, null);
+}
+
+/**
+ * Records that `ev`'s data fit its stream's learned shape (`SseJsonShape.match`): `sseJson(ev)`
+ * builds its value from `m` if asked, `sseShapeOf(ev)` returns `m`.
+ */
+export function rememberSseShape(ev: SseEvent, m: ShapeMatch): void {
+  remember(ev, undefined, m);
+}
+
+function remember(ev: SseEvent, value: unknown, match: ShapeMatch | null): void {
+  last.ev = ev;
+  last.data = ev.data;
+  last.value = value;
+  last.match = match;
+}
+
+/** How `ev` fit its stream's shape, if it was the last event remembered and did. */
+export function sseShapeOf(ev: SseEvent): ShapeMatch | null {
+  return last.ev === ev && last.data === ev.data ? last.match : null;
+}
+
+/**
+ * `ev`'s data with the string at `path` replaced by `text`: byte-identical to `JSON.stringify`
+ * of its value with that one leaf changed, without serialising the rest. Null unless `ev` was the
+ * last event remembered and `path` is one of the strings its stream's shape learned.
+ */
+export function sseJsonSplice(ev: SseEvent, path: LeafPath, text: string): string | null {
+  const m = sseShapeOf(ev);
+  if (m === null) return null;
+  for (let i = 0; i < m.paths.length; i++) {
+    if (!samePath(m.paths[i]!, path)) continue;
+    return spliceLeaf(ev.data, m, i, text);
+  }
+  return null;
 }
 
 export function formatSse(ev: SseEvent): string {

@@ -1,5 +1,9 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { collect, EMAIL, from, identity, NAME, PH, PH2, restoring, split } from '../../../test/support/answer-fixtures.ts';
+import { answerTransforms } from '../../pipeline/answer-transforms.ts';
+import { requireJsonData } from '../../pipeline/stream.ts';
+import { chunk, chunkSizes } from '../../restore/test-arbitraries.ts';
 import { formatSse, type SseEvent } from '../../util/sse.ts';
 import type { StreamStats } from '../types.ts';
 import { transformChatAnswer, transformChatStream } from './answer.ts';
@@ -69,6 +73,47 @@ describe('transformChatStream', () => {
     const upstream = [...split(`Write to ${PH}`, 4).map(content), finish, DONE];
     const out = await collect(transformChatStream(from(upstream), identity, {}));
     expect(out.every((e, i) => e === upstream[i])).toBe(true);
+  });
+});
+
+describe('transformChatStream on events of a learned shape', () => {
+  /** Compact events, as OpenAI sends them (with its per-event padding or not): `requireJsonData` learns their shape. */
+  const compact = (text: string, pad?: { at: 'first' | 'last'; s: string }): SseEvent => {
+    const choices = [{ index: 0, delta: { content: text }, logprobs: null, finish_reason: null }];
+    if (pad === undefined) return { data: JSON.stringify({ ...frame, choices }) };
+    return { data: JSON.stringify(pad.at === 'first' ? { obfuscation: pad.s, ...frame, choices } : { ...frame, choices, obfuscation: pad.s }) };
+  };
+  const role: SseEvent = { data: JSON.stringify({ ...frame, choices: [{ index: 0, delta: { role: 'assistant', content: '' }, logprobs: null, finish_reason: null }] }) };
+  const stop: SseEvent = { data: JSON.stringify({ ...frame, choices: [{ index: 0, delta: {}, logprobs: null, finish_reason: 'stop' }] }) };
+  const KEY = `sk-${'Zq8v'.repeat(6)}`;
+  const guarding = answerTransforms(
+    new Map([
+      [PH, EMAIL],
+      [PH2, NAME],
+    ]),
+    (text) => [...text.matchAll(/sk-[A-Za-z0-9]{20,}/g)].map((m) => ({ type: 'SECRET', start: m.index, end: m.index + m[0].length, score: 0.9, detector: 'test' })),
+  );
+
+  it('sends the same bytes as the general path (a full parse and serialisation per event), for every chunking', async () => {
+    const texts = fc.array(fc.constantFrom('Hello ', 'world', PH, PH2, KEY, ' ', '"quoted"', '\\', '가나', '😀', '<b>', '\n'), { maxLength: 12 }).map((p) => p.join(''));
+    await fc.assert(
+      fc.asyncProperty(texts, chunkSizes, fc.constantFrom(identity, restoring, guarding), fc.constantFrom(undefined, 'first' as const, 'last' as const), async (text, sizes, t, at) => {
+        const upstream = [role, ...chunk(text, sizes).map((c, i) => compact(c, at && { at, s: 'xyz'.slice(i % 3) })), stop, DONE];
+        const general = await collect(transformChatStream(from(upstream), t, {}));
+        const fast = await collect(transformChatStream(requireJsonData(from(upstream)), t, {}));
+        expect(fast.map((e) => e.data)).toEqual(general.map((e) => e.data));
+        if (t === guarding) expect(fast.map((e) => e.data).join('')).not.toContain(KEY.slice(0, 12));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('reads the usual token event through the shape, splicing only its text', async () => {
+    const upstream = [role, compact('Mail '), compact('to '), compact(PH.slice(0, 5)), compact(`${PH.slice(5)} now`), stop, DONE];
+    const out = await collect(transformChatStream(requireJsonData(from(upstream)), restoring, {}));
+    expect(out.map((e) => (e.data === '[DONE]' ? null : JSON.parse(e.data).choices[0].delta.content))).toEqual(['', 'Mail ', 'to ', '', `${EMAIL} now`, undefined, null]);
+    expect(out[4]!.data).toBe(compact(`${EMAIL} now`).data);
+    expect(out[2]).toBe(upstream[2]);
   });
 });
 

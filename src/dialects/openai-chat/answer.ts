@@ -6,7 +6,8 @@
  * placeholder split across chunks is still restored.
  */
 import type { Usage } from '../../providers/types.ts';
-import type { SseEvent } from '../../util/sse.ts';
+import { samePath, spliceLeaf, type ShapeMatch } from '../../util/sse-json-shape.ts';
+import { sseJsonSplice, sseShapeOf, type ReadyIterator, type SseEvent } from '../../util/sse.ts';
 import { eventJson, isObj, type Obj } from '../stream-event.ts';
 import type { AnswerTransforms, PieceTransform, StreamStats } from '../types.ts';
 
@@ -62,79 +63,238 @@ class ChoiceState {
   readonly toolArgs = new Map<number, PieceTransform>();
 }
 
-export async function* transformChatStream(
-  events: AsyncIterable<SseEvent>,
-  t: AnswerTransforms,
-  stats: StreamStats,
-): AsyncIterable<SseEvent> {
-  const states = new Map<number, ChoiceState>();
-  let frame: Obj | undefined; // id/object/created/model of the stream, for chunks we synthesize
-  const stateOf = (i: number) => {
-    let s = states.get(i);
-    if (!s) states.set(i, (s = new ChoiceState()));
+/**
+ * The client's events for an upstream chat stream: each chunk's content and tool arguments
+ * through their choice's transforms.
+ */
+export function transformChatStream(events: AsyncIterable<SseEvent>, t: AnswerTransforms, stats: StreamStats): AsyncIterable<SseEvent> {
+  return { [Symbol.asyncIterator]: () => new ChatStream(events[Symbol.asyncIterator](), t, stats) };
+}
+
+/**
+ * A plain iterator rather than an async generator: `takeReady` runs the events the upstream read
+ * already holds through the transforms with no promise per event, and `next` awaits only when
+ * none is at hand. Each upstream event gives its output events in `#out`, handed out in order.
+ */
+class ChatStream implements ReadyIterator {
+  readonly #src: ReadyIterator;
+  readonly #t: AnswerTransforms;
+  readonly #stats: StreamStats;
+  readonly #states = new Map<number, ChoiceState>();
+  /** id/object/created/model of the stream, for chunks we synthesize. */
+  #frame: Obj | undefined;
+  /**
+   * The last shape seen and, when it is the usual token event (see `plainContentHole`), its
+   * content's position among the shape's strings (else -1) and its choice index.
+   */
+  #shape: unknown = null;
+  #hole = -1;
+  #choice = 0;
+  readonly #out: SseEvent[] = [];
+  #at = 0;
+  #done = false;
+
+  constructor(src: AsyncIterator<SseEvent>, t: AnswerTransforms, stats: StreamStats) {
+    this.#src = src;
+    this.#t = t;
+    this.#stats = stats;
+  }
+
+  async next(): Promise<IteratorResult<SseEvent>> {
+    for (;;) {
+      const ev = this.#takeOut();
+      if (ev !== undefined) return { done: false, value: ev };
+      if (this.#done) return { done: true, value: undefined };
+      let r: IteratorResult<SseEvent>;
+      try {
+        r = await this.#src.next();
+      } catch (e) {
+        this.#done = true;
+        throw e;
+      }
+      if (r.done) this.#done = true;
+      this.#step(r.done ? null : r.value);
+    }
+  }
+
+  takeReady(): SseEvent | undefined {
+    for (;;) {
+      const ev = this.#takeOut();
+      if (ev !== undefined || this.#done) return ev;
+      const next = this.#src.takeReady?.();
+      if (next === undefined) return undefined;
+      this.#step(next);
+    }
+  }
+
+  async return(): Promise<IteratorResult<SseEvent>> {
+    this.#done = true;
+    this.#out.length = 0;
+    this.#at = 0;
+    await this.#src.return?.();
+    return { done: true, value: undefined };
+  }
+
+  #takeOut(): SseEvent | undefined {
+    if (this.#at < this.#out.length) return this.#out[this.#at++];
+    if (this.#at !== 0) {
+      // Reused: one array per stream, not per event.
+      this.#out.length = 0;
+      this.#at = 0;
+    }
+    return undefined;
+  }
+
+  /**
+   * One upstream event through the transforms, or the end of the upstream (null): held text is
+   * released even when it was cut off without [DONE]. As a generator's loop would, a failing
+   * transform ends the stream and closes the source.
+   */
+  #step(ev: SseEvent | null): void {
+    try {
+      if (ev === null) this.#flushAll();
+      else this.#feed(ev);
+    } catch (e) {
+      this.#done = true;
+      this.#src.return?.().catch(() => {});
+      throw e;
+    }
+  }
+
+  #stateOf(i: number): ChoiceState {
+    let s = this.#states.get(i);
+    if (!s) this.#states.set(i, (s = new ChoiceState()));
     return s;
-  };
-  // Releases text still held back for choice i as chunks of their own, before its finish chunk.
-  const flushChoice = function* (index: number): Generator<SseEvent> {
-    const s = states.get(index);
+  }
+
+  /** Releases text still held back for choice i as chunks of their own, before its finish chunk. */
+  #flushChoice(index: number, out: SseEvent[]): void {
+    const s = this.#states.get(index);
+    const frame = this.#frame;
     if (!s || !frame) return;
     const rest = s.content?.flush() ?? '';
-    if (rest) yield chunk(frame, index, { content: rest });
+    if (rest) out.push(chunk(frame, index, { content: rest }));
     for (const [k, tr] of s.toolArgs) {
       const args = tr.flush();
-      if (args) yield chunk(frame, index, { tool_calls: [{ index: k, function: { arguments: args } }] });
+      if (args) out.push(chunk(frame, index, { tool_calls: [{ index: k, function: { arguments: args } }] }));
     }
-    states.delete(index);
-  };
+    this.#states.delete(index);
+  }
 
-  for await (const ev of events) {
+  #flushAll(): void {
+    for (const i of [...this.#states.keys()]) this.#flushChoice(i, this.#out);
+  }
+
+  #feed(ev: SseEvent): void {
+    const out = this.#out;
+    const t = this.#t;
+    const stats = this.#stats;
+    const m = sseShapeOf(ev);
+    if (m !== null && this.#frame !== undefined) {
+      if (m.skeleton !== this.#shape) {
+        this.#shape = m.skeleton;
+        this.#hole = plainContentHole(m);
+        if (this.#hole >= 0) this.#choice = choiceIndex(m);
+      }
+      const hole = this.#hole;
+      if (hole >= 0) {
+        if (t.identity) {
+          out.push(ev);
+          return;
+        }
+        const text = m.values[hole]!;
+        const s = this.#stateOf(this.#choice);
+        const piece = (s.content ??= t.stream('text')).push(text);
+        out.push(piece === text ? ev : { ...ev, data: spliceLeaf(ev.data, m, hole, piece) });
+        return;
+      }
+    }
     if (ev.data === '[DONE]') {
-      for (const i of [...states.keys()]) yield* flushChoice(i);
-      yield ev;
-      continue;
+      this.#flushAll();
+      out.push(ev);
+      return;
     }
     const json = eventJson(ev, t, stats);
     if (typeof json === 'string') {
-      if (json === 'forward') yield ev;
-      continue;
+      if (json === 'forward') out.push(ev);
+      return;
     }
     if (isObj(json.error)) {
       stats.upstreamError = 'upstream sent an error event mid-stream';
-      yield ev;
-      continue;
+      out.push(ev);
+      return;
     }
     const usage = usageOf(json);
     if (usage) stats.usage = usage;
-    frame ??= { id: json.id, object: json.object, created: json.created, model: json.model, system_fingerprint: json.system_fingerprint };
+    this.#frame ??= { id: json.id, object: json.object, created: json.created, model: json.model, system_fingerprint: json.system_fingerprint };
     if (t.identity || !Array.isArray(json.choices)) {
       for (const c of Array.isArray(json.choices) ? json.choices : []) {
         if (isObj(c) && typeof c.finish_reason === 'string') stats.finishReason = c.finish_reason;
       }
-      yield ev;
-      continue;
+      out.push(ev);
+      return;
     }
-    const released: SseEvent[] = [];
     // Most events come out of the transforms exactly as they went in (no placeholder, nothing
     // held): those are forwarded as the upstream's own bytes, and no copy of them is built.
     let changed = false;
     const choices = json.choices.map((c: unknown) => {
       if (!isObj(c)) return c;
       const index = typeof c.index === 'number' ? c.index : 0;
-      const s = stateOf(index);
+      const s = this.#stateOf(index);
       const delta = isObj(c.delta) ? transformDelta(c.delta, s, t) : c.delta;
       if (typeof c.finish_reason === 'string') {
         stats.finishReason = c.finish_reason;
-        released.push(...flushChoice(index));
+        // Held text goes out before the finish chunk.
+        this.#flushChoice(index, out);
       }
       if (delta === c.delta) return c;
       changed = true;
       return { ...c, delta };
     });
-    yield* released;
-    yield changed ? { ...ev, data: JSON.stringify({ ...json, choices }) } : ev;
+    out.push(changed ? { ...ev, data: contentSplice(ev, json.choices, choices) ?? JSON.stringify({ ...json, choices }) } : ev);
   }
-  // Upstream ended without [DONE] (cut off): still release what was held back.
-  for (const i of [...states.keys()]) yield* flushChoice(i);
+}
+
+const CONTENT: readonly (string | number)[] = ['choices', 0, 'delta', 'content'];
+
+const FINISH: readonly (string | number)[] = ['choices', 0, 'finish_reason'];
+
+/**
+ * For a shape whose one choice's `delta.content` varies and which carries nothing else the stream
+ * acts on (no error, usage, finish reason or tool calls; other varying strings such as OpenAI's
+ * `obfuscation` padding are only copied), the position of that content among the shape's
+ * strings; -1 for any other shape. Events of such a shape need only their text transformed: the
+ * general path would do exactly that and nothing more.
+ */
+function plainContentHole(m: ShapeMatch): number {
+  const hole = m.paths.findIndex((p) => samePath(p, CONTENT));
+  if (hole < 0 || m.paths.some((p) => samePath(p, FINISH))) return -1;
+  const json = m.skeleton;
+  if (!isObj(json) || isObj(json.error) || usageOf(json) || !Array.isArray(json.choices) || json.choices.length !== 1) return -1;
+  const c: unknown = json.choices[0];
+  if (!isObj(c) || typeof c.finish_reason === 'string' || !isObj(c.delta) || Array.isArray(c.delta.tool_calls)) return -1;
+  return hole;
+}
+
+/** The choice index of a shape `plainContentHole` accepted. */
+function choiceIndex(m: ShapeMatch): number {
+  const c = (m.skeleton as { choices: Obj[] }).choices[0]!;
+  return typeof c.index === 'number' ? c.index : 0;
+}
+
+/**
+ * The event's bytes with only its one choice's new content spliced in, when that is all that
+ * changed and the stream's shape located it (the usual token event); else null. Same bytes as
+ * serialising the changed event, without serialising it.
+ */
+function contentSplice(ev: SseEvent, before: unknown[], after: unknown[]): string | null {
+  if (before.length !== 1) return null;
+  const b = before[0];
+  const a = after[0];
+  if (!isObj(a) || !isObj(b) || !isObj(a.delta) || !isObj(b.delta)) return null;
+  const content = a.delta.content;
+  if (typeof content !== 'string' || a.delta.tool_calls !== b.delta.tool_calls) return null;
+  return sseJsonSplice(ev, CONTENT, content);
 }
 
 /** One choice's delta through its restorers; the same object when nothing changed. */
