@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { clusterNeed, scanNumbers, TextScan, type ClusterNeed } from './text-scan.ts';
+import { clusterNeed, execAt, scanNumbers, scanNumberStarts, TextScan, type ClusterNeed } from './text-scan.ts';
+import { compileCueScanner } from './cue-scan.ts';
 import { gluedToNeighbour, scanAll } from './detectors/pii/scan.ts';
 import { scanNearAnchors } from './detectors/people/anchored-scan.ts';
 
@@ -179,6 +180,71 @@ describe('shared cluster walk (clusterNeed)', () => {
         });
       }),
       { numRuns: 800 },
+    );
+  });
+
+  it('lists the same starts from the cue pass\'s clusters as from its own scan', () => {
+    const scanner = compileCueScanner([]);
+    fc.assert(
+      fc.property(texts, (text) => {
+        const withCues = new TextScan(text, scanner.scan(text));
+        const own = new TextScan(text);
+        expect(withCues.clusterBounds()).toEqual(own.clusterBounds());
+        registered.forEach((need) => expect(withCues.startsFor(need)).toEqual(naiveStarts(text, need)));
+      }),
+      { numRuns: 800 },
+    );
+  });
+
+  it('scanNumberStarts with a hand reader tries and accepts what scanNumbers does with the regex', () => {
+    const re = /\d(?:[ .()+-]{0,2}\d){3,16}/g;
+    fc.assert(
+      fc.property(texts, fc.nat(3), (text, retry) => {
+        registered.forEach((need, k) => {
+          for (const n of [need, { ...NEEDS[k]! }]) {
+            const viaRegex: number[] = [];
+            scanNumbers(re, text, { scan: new TextScan(text) }, n, (m) => {
+              viaRegex.push(m.index, m[0].length);
+              return (m.index + m[0].length) % 4 === retry ? m.index + 1 : undefined;
+            });
+            const byHand: number[] = [];
+            scanNumberStarts(text, { scan: new TextScan(text) }, n, (p) => {
+              const m = execAt(re, text, p);
+              if (m === null) return -1;
+              byHand.push(p, m[0].length);
+              return (p + m[0].length) % 4 === retry ? p + 1 : p + m[0].length;
+            });
+            expect(byHand).toEqual(viaRegex);
+          }
+        });
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('leaves out, for a need with gluedChain, exactly the starts of plain chains glued on the right', () => {
+    const chains: [ClusterNeed, RegExp][] = [
+      [{ digits: 7, firstGroup: (n) => n <= 15, gluedChain: { separators: ' .-', maxRuns: Infinity, minRun: 1, except: 'xXeE' } }, /^\d+(?:[ .-]\d+)*$/],
+      [{ digits: 10, firstGroup: (n) => n >= 2 && n <= 14, gluedChain: { separators: '- ', maxRuns: 5, minRun: 2, except: '' } }, /^\d+(?:[- ]\d{2,}){0,4}$/],
+    ];
+    const withChains = chains.map(([need]) => clusterNeed(need));
+    const glued = fc
+      .array(fc.constantFrom('2024-03-12', '88213 200 37', '1 22 333', '12.34.56.78', '555-1234', '+1 555', 'T', 'x', 'ms', '_', ' ', '가', '-', '9'), { maxLength: 8 })
+      .map((a) => a.join(''));
+    fc.assert(
+      fc.property(fc.oneof(texts, glued), (text) => {
+        const scan = new TextScan(text);
+        withChains.forEach((need, k) => {
+          const [plain, except] = [chains[k]![1], need.gluedChain!.except];
+          const dropped = new Set<number>();
+          for (const c of scan.numberClusters()) {
+            const after = text.charAt(c.end);
+            if (/^[A-Za-z_]$/.test(after) && !except.includes(after) && plain.test(text.slice(c.start, c.end))) c.starts.forEach((p) => dropped.add(p));
+          }
+          expect(scan.startsFor(need)).toEqual(naiveStarts(text, need).filter((p) => !dropped.has(p)));
+        });
+      }),
+      { numRuns: 1500 },
     );
   });
 

@@ -9,11 +9,13 @@
  * own regex over the whole text; on prose, code and logs those scans found nothing but still cost
  * a full pass each. Every such match is made of digits and the separators `( ) + . - – space`,
  * holds at least four digits, and never has more than a few separator characters between two
- * digits. One regex pass finds those stretches (`CLUSTER`); each detector then tries its own
- * regex, anchored (sticky), only at the token starts inside clusters holding enough digits for
- * it. All of it is computed lazily: a text no number detector looks at pays nothing. Detectors
- * register their needs (`clusterNeed`), and one walk per text lists, for every registered need, the
- * starts it accepts, so a dozen detectors do not each walk every start.
+ * digits. One regex pass finds those stretches (`CLUSTER`; the engine's cue pass hands them over
+ * instead); each detector then tries its own regex, anchored (sticky), only at the token starts
+ * inside clusters holding enough digits for it (`scanNumbers`), or reads its candidate there by
+ * hand (`scanNumberStarts`, for the detectors tried at most starts). All of it is computed
+ * lazily: a text no number detector looks at pays nothing. Detectors register their needs
+ * (`clusterNeed`), and one walk per text lists, for every registered need, the starts it accepts,
+ * so a dozen detectors do not each walk every start.
  *
  * Equivalence with a full scan: a detector that rejects any match glued to a preceding letter,
  * digit or `_` (all number detectors do) can only accept a match at a token start, so trying
@@ -173,6 +175,7 @@ const LETTER_DIGIT = /(?<=[A-Za-z])\d/g;
 export class TextScan {
   private lowerText: string | undefined;
   private clusters: Cluster[] | undefined;
+  private bounds: readonly number[] | undefined;
   private joints: readonly number[] | undefined;
   private starts: { lists: number[][]; count: number } | undefined;
   private readonly memo = new Map<string, unknown>();
@@ -212,13 +215,29 @@ export class TextScan {
   }
 
   /**
+   * The clusters as flat quadruples `start, end, digits, dots`, in text order: what the cue pass
+   * hands over, read without making an object per cluster (most are never looked into).
+   */
+  clusterBounds(): readonly number[] {
+    if (this.bounds === undefined) {
+      if (this.cues) this.bounds = this.cues.clusters;
+      else {
+        const flat: number[] = [];
+        for (const c of this.clusterList()) flat.push(c.start, c.end, c.digits, c.dots);
+        this.bounds = flat;
+      }
+    }
+    return this.bounds;
+  }
+
+  /**
    * The starts where `need`'s checks pass (see `clusterNeed`), from one walk shared by all
    * registered needs; undefined for a need that is not shared (or was registered after the walk).
    */
   startsFor(need: ClusterNeed): readonly number[] | undefined {
     const i = sharedIndex.get(need);
     if (i === undefined) return undefined;
-    this.starts ??= sharedStarts(this.clusterList(), this.text);
+    this.starts ??= sharedStarts(this.clusterBounds(), this.text);
     return i < this.starts.count ? this.starts.lists[i] : undefined;
   }
 
@@ -264,6 +283,15 @@ export interface ClusterNeed {
    * detector rejects while continuing at the next position (`return start + 1`).
    */
   readonly firstGroup?: (length: number) => boolean;
+  /**
+   * Starts the shared walk may leave out: those of a cluster glued on the right to an ASCII letter
+   * or `_` (other than `except`) that is a plain chain, digit runs joined by single separators
+   * from `separators`, with at most `maxRuns` runs and every run after the first at least
+   * `minRun` digits long. Declare it only when, from any start there, the detector's candidate
+   * either fails or ends glued to a digit or to the letter after the cluster, and is rejected
+   * (`return start + 1`).
+   */
+  readonly gluedChain?: { readonly separators: string; readonly maxRuns: number; readonly minRun: number; readonly except: string };
 }
 
 /**
@@ -350,40 +378,154 @@ function buildMaskTable(): void {
 export function clusterNeed(need: ClusterNeed): ClusterNeed {
   if (sharedIndex.has(need) || shared.length >= MAX_SHARED || !shareable(need)) return need;
   sharedIndex.set(need, shared.length);
+  if (need.gluedChain !== undefined) {
+    gluedChainBits |= 1 << shared.length;
+    let bits = 0;
+    for (let k = 0; k < need.gluedChain.separators.length; k++) bits |= separatorBit(need.gluedChain.separators.charCodeAt(k));
+    chainSeparatorBits[shared.length] = bits;
+  }
   shared.push(need);
   maskTable = undefined;
   return need;
 }
 
 /**
- * One walk over `clusters` for every shared need: per need, the starts its checks accept, in
- * text order. Only clusters some need can use are built.
+ * One walk over the clusters (flat `start, end, digits, dots` quadruples) for every shared need:
+ * per need, the starts its checks accept, in text order. One pass per cluster, reading each digit
+ * run once: a start's first group is the run it opens, and the digits and dots left from it are
+ * the cluster's totals minus what the pass has passed. A cluster stops being read as soon as too
+ * few digits are left for any need (most clusters in logs and code, e.g. `88213 200 37`, offer one
+ * usable start at most), unless a need with `gluedChain` has a start in it: then the pass reads
+ * on to tell whether the cluster is such a chain (`2024-03-12T…`, `…/88213 200 37ms`), whose
+ * starts that need never has to try. No cluster object or row table is made.
  */
-function sharedStarts(clusters: readonly Cluster[], text: string): { lists: number[][]; count: number } {
+function sharedStarts(flat: readonly number[], text: string): { lists: number[][]; count: number } {
   if (maskTable === undefined) buildMaskTable();
   const table = maskTable!;
   const minByDots = minDigitsByDots;
   const count = shared.length;
-  const lists: number[][] = Array.from({ length: count }, () => []);
-  // The rows `Cluster.build` would make, read once into a reused buffer instead of appended to
-  // the text's row array: the walk needs each cluster's rows only while it reads that cluster.
-  for (const c of clusters) {
-    if (c.digits < minByDots[Math.min(c.dots, DOTS_CAP)]!) continue;
-    const rows = rowBuffer(c.end - c.start);
-    const n = readRows(text, c.start, c.end, rows);
-    const digits = readDigits;
-    const dots = readDots;
-    for (let q = 0; q < n; q += ROW) {
-      const p = rows[q]!;
-      let mask = table[keyOf(rows[q + 3]!, digits - rows[q + 1]!, dots - rows[q + 2]!, kindOf(text.charCodeAt(p)))]!;
+  const chainBits = gluedChainBits;
+  const lists: number[][] = [];
+  for (let k = 0; k < count; k++) lists.push([]);
+  for (let i = 0; i < flat.length; i += 4) {
+    // Digits and dots from position `p` to the cluster's end.
+    let digits = flat[i + 2]!;
+    let dots = flat[i + 3]!;
+    if (digits < minByDots[dots < DOTS_CAP ? dots : DOTS_CAP]!) continue;
+    const start = flat[i]!;
+    const end = flat[i + 1]!;
+    // The cluster's starts and their masks, held until its end (a chain need may drop them).
+    const held = heldBuffer(end - start);
+    let n = 0;
+    let chained = 0;
+    // The chain's shape so far: separators seen (`separatorBit`), whether two separators touched
+    // or one stands at an edge (1 << 8), the runs and the shortest run after the first.
+    let seps = 0;
+    let runs = 0;
+    let shortest = 1 << 30;
+    let p = start;
+    let prev = p > 0 ? text.charCodeAt(p - 1) : 0;
+    let listing = true;
+    while (p < end) {
+      const ch = text.charCodeAt(p);
+      let mask = 0;
+      const at = p;
+      if (ch >= 48 && ch <= 57) {
+        let q = p + 1;
+        while (q < end && isDigitCode(text.charCodeAt(q))) q++;
+        if (listing && !isWordCode(prev)) mask = table[keyOf(q - p, digits, dots, kindOf(ch))]!;
+        if (runs > 0 && q - p < shortest) shortest = q - p;
+        runs++;
+        digits -= q - p;
+        prev = 48;
+        p = q;
+      } else {
+        if (listing && (ch === 43 || ch === 40) && !isWordCode(prev)) mask = table[keyOf(0, digits, dots, kindOf(ch))]!;
+        else if (ch === 46) dots--;
+        seps |= !isDigitCode(prev) || p === start ? 1 << 8 : separatorBit(ch);
+        prev = ch;
+        p++;
+      }
+      if (mask !== 0) {
+        held[n++] = at;
+        held[n++] = mask;
+        chained |= mask & chainBits;
+      }
+      // Too few digits left for any need: no later start in this cluster can be listed.
+      if (listing && digits < minByDots[dots < DOTS_CAP ? dots : DOTS_CAP]!) {
+        if (chained === 0) break;
+        listing = false;
+      }
+    }
+    let drop = 0;
+    if (chained !== 0 && p >= end) {
+      // A trailing separator is one not followed by a digit.
+      if (!isDigitCode(prev)) seps |= 1 << 8;
+      drop = gluedChainDrops(chained, text, end, seps, runs, shortest);
+    }
+    for (let q = 0; q < n; q += 2) {
+      let mask = held[q + 1]! & ~drop;
+      const pos = held[q]!;
       while (mask !== 0) {
         const bit = 31 - Math.clz32(mask & -mask);
-        lists[bit]!.push(p);
+        lists[bit]!.push(pos);
         mask &= mask - 1;
       }
     }
   }
   return { lists, count };
+}
+
+/** A bit per separator unit a `gluedChain` can name (the cluster separators); bit 7 for any other. */
+function separatorBit(c: number): number {
+  switch (c) {
+    case 32: return 1;
+    case 46: return 2;
+    case 45: return 4;
+    case 40: return 8;
+    case 41: return 16;
+    case 43: return 32;
+    case 0x2013: return 64;
+    default: return 128;
+  }
+}
+
+/** Shared needs with a `gluedChain`, as bits, and each one's separators as `separatorBit` bits. */
+let gluedChainBits = 0;
+const chainSeparatorBits: number[] = [];
+
+/**
+ * The bits of the `chained` needs whose `gluedChain` a cluster ending at `end` fits, given its
+ * separator bits (`1 << 8`: two touching, or one at an edge), runs and shortest later run.
+ */
+function gluedChainDrops(chained: number, text: string, end: number, seps: number, runs: number, shortest: number): number {
+  const after = end < text.length ? text.charCodeAt(end) : -1;
+  if (!((after >= 65 && after <= 90) || (after >= 97 && after <= 122) || after === 95)) return 0;
+  let drop = 0;
+  let bits = chained;
+  while (bits !== 0) {
+    const k = 31 - Math.clz32(bits & -bits);
+    bits &= bits - 1;
+    const chain = shared[k]!.gluedChain!;
+    if ((seps & ~chainSeparatorBits[k]!) !== 0) continue;
+    if (runs > chain.maxRuns || (runs > 1 && shortest < chain.minRun)) continue;
+    if (codesInclude(chain.except, after)) continue;
+    drop |= 1 << k;
+  }
+  return drop;
+}
+
+function codesInclude(s: string, c: number): boolean {
+  for (let k = 0; k < s.length; k++) if (s.charCodeAt(k) === c) return true;
+  return false;
+}
+
+/** Held (start, mask) pairs of the cluster being walked, grown as needed and kept between texts. */
+let held = new Int32Array(256);
+
+function heldBuffer(length: number): Int32Array {
+  if (held.length < length * 2) held = new Int32Array(length * 4);
+  return held;
 }
 
 /** Row buffer of `readRows`' callers, grown as needed and kept between texts. */
@@ -472,6 +614,33 @@ export function scanNumbers(
   const scan = scanOf(text, ctx);
   const listed = scan.startsFor(need);
   execAtStarts(sticky, text, listed ?? ownStarts(scan, text, need), within, visit);
+}
+
+/**
+ * The same walk for a detector that reads its candidates by hand instead of with a regex: calls
+ * `tryAt(p)` at each start `need` accepts, in text order, skipping starts inside the last accepted
+ * match. `tryAt` returns where the scan continues (the end of an accepted match, `p + 1` after a
+ * rejected one), or -1 when nothing matches at `p`, as a sticky regex failing there.
+ */
+export function scanNumberStarts(text: string, ctx: DetectContext | undefined, need: ClusterNeed, tryAt: (p: number) => number): void {
+  const scan = scanOf(text, ctx);
+  const starts = scan.startsFor(need) ?? ownStarts(scan, text, need);
+  let floor = 0;
+  for (let k = 0; k < starts.length; k++) {
+    const p = starts[k]!;
+    if (p < floor) continue;
+    const next = tryAt(p);
+    if (next > p) floor = next;
+  }
+}
+
+/** `re` (any flags) tried anchored at `at`: for the starts a hand-written reader leaves to the regex. */
+export function execAt(re: RegExp, text: string, at: number): RegExpExecArray | null {
+  const sticky = stickyOf(re);
+  sticky.lastIndex = at;
+  const m = sticky.exec(text);
+  sticky.lastIndex = 0;
+  return m;
 }
 
 /** The starts of `scan`'s clusters that `need` accepts, in text order (the unshared walk). */

@@ -6,10 +6,12 @@
  * because Korean attaches particles to words and has no reliable word boundaries.
  */
 
+import { windowHasWord } from './window-words.ts';
+
 /**
  * True if one of `words` (lower-case) occurs within `before` characters before `start` or
- * `after` characters after `end`. The window is lower-cased locally, so the cost is bounded by
- * the window size, not the text size.
+ * `after` characters after `end`, ignoring case. Only the window is read (`window-words.ts`), so
+ * the cost is bounded by the window size, not the text size.
  */
 export function hasContext(
   text: string,
@@ -20,13 +22,8 @@ export function hasContext(
   after = 0,
 ): boolean {
   if (words.length === 0) return false;
-  const pre = text.slice(Math.max(0, start - before), start).toLowerCase();
-  for (const w of words) if (pre.includes(w)) return true;
-  if (after > 0) {
-    const post = text.slice(end, Math.min(text.length, end + after)).toLowerCase();
-    for (const w of words) if (post.includes(w)) return true;
-  }
-  return false;
+  if (windowHasWord(text, Math.max(0, start - before), start, words)) return true;
+  return after > 0 && windowHasWord(text, end, Math.min(text.length, end + after), words);
 }
 
 /** Score added when a context word is near (Presidio's default context boost is 0.35). */
@@ -39,29 +36,21 @@ export const CONTEXT_BOOST = 0.35;
  * Detectors that report a candidate *because of* a context word use this one.
  */
 export function hasOwnContext(text: string, start: number, words: readonly string[], before = 32): boolean {
-  const window = ownWindow(text, start, before);
-  return window !== '' && containsAny(window.toLowerCase(), words);
+  const from = ownWindowStart(text, start, before);
+  return from < start && windowHasWord(text, from, start, words);
 }
 
 /**
- * The text a label of the value at `start` can be in: at most `before` characters before it, cut
- * after the last digit that precedes the value (as in `hasOwnContext`), not lower-cased. Detectors
- * that test several word lists take it once and test each list with `containsAny`.
+ * Where the text a label of the value at `start` can be in begins: at most `before` characters
+ * before it, cut after the last digit that precedes the value (as in `hasOwnContext`). The window
+ * is `[from, start)`, empty when `from >= start`. Detectors that test several word lists find it
+ * once and test each list with `windowHasWord`.
  */
-export function ownWindow(text: string, start: number, before = 32): string {
-  let from = Math.max(0, start - before);
+export function ownWindowStart(text: string, start: number, before = 32): number {
+  const from = Math.max(0, start - before);
   for (let i = start - 1; i >= from; i--) {
     const c = text.charCodeAt(i);
-    if (c >= 48 && c <= 57) {
-      from = i + 1;
-      break;
-    }
+    if (c >= 48 && c <= 57) return i + 1;
   }
-  return start <= from ? '' : text.slice(from, start);
-}
-
-/** True if `lower` (already lower-cased) contains one of `words`. */
-export function containsAny(lower: string, words: readonly string[]): boolean {
-  for (const w of words) if (lower.includes(w)) return true;
-  return false;
+  return from;
 }

@@ -11,8 +11,9 @@
  * number takes 0.5 off (10% of random digit strings pass Luhn).
  */
 import type { DetectContext, Detector, Finding } from '../../types.ts';
-import { clusterNeed, scanNumbers, type ClusterNeed } from '../../text-scan.ts';
+import { clusterNeed, scanNumberStarts, type ClusterNeed } from '../../text-scan.ts';
 import { luhnValid } from './checksums.ts';
+import { cardCandidateEnd } from './number-readers.ts';
 import { CONTEXT_BOOST, hasContext, hasOwnContext } from './context.ts';
 import { codeAt, finding, isDigit, isWordChar } from './scan.ts';
 
@@ -22,9 +23,11 @@ const CONTEXT = ['card', 'credit', 'debit', 'cc', 'visa', 'master', 'amex', 'dis
 /** Labels of other long numbers: an unformatted number right after one of these is not a card. */
 const NOT_CARD = ['주문', '송장', '운송장', 'order', 'invoice', 'tracking', 'txn', 'transaction id'];
 
-/** Digits with optional single separators; deterministic, at most 23 digits per start. */
-const CANDIDATE = /\d(?:[ -]?\d){11,22}/g;
-/** What a cluster needs before the regex is tried (registered for the shared walk). */
+/**
+ * Candidates are digits with optional single separators, at most 23 digits per start
+ * (`CARD_CANDIDATE_SOURCE`, read by `cardCandidateEnd`). What a cluster needs before one is read
+ * (registered for the shared walk):
+ */
 const CANDIDATE_NEED: ClusterNeed = clusterNeed({ digits: 12 });
 
 interface Brand {
@@ -92,18 +95,27 @@ export const creditCardDetector: Detector = {
   types: [TYPE],
   detect(text: string, ctx?: DetectContext): Finding[] {
     const out: Finding[] = [];
-    scanNumbers(CANDIDATE, text, ctx, CANDIDATE_NEED, (m) => {
-      const start = m.index;
+    scanNumberStarts(text, ctx, CANDIDATE_NEED, (start) => {
+      // CANDIDATE, read by hand (`number-readers.ts`).
+      const candidateEnd = cardCandidateEnd(text, start);
+      if (candidateEnd < 0) return -1;
       const before = codeAt(text, start - 1);
       if (isWordChar(before) || ((before === 45 || before === 46) && isWordChar(codeAt(text, start - 2)))) {
         return start + 1;
       }
-      const raw = m[0];
-      const sep = raw.match(/[ -]/)?.[0];
-      if (sep !== undefined && raw.includes(sep === ' ' ? '-' : ' ')) return start + 1;
-      const groups = sep === undefined ? [raw] : raw.split(sep);
+      // The candidate's separator (the first space or dash), read before anything is sliced:
+      // mixed separators and a first group other than four digits fail fast.
+      let sepCode = -1;
+      let firstGroup = candidateEnd - start;
+      for (let i = start; i < candidateEnd; i++) {
+        const c = text.charCodeAt(i);
+        if (c !== 32 && c !== 45) continue;
+        if (sepCode < 0) { sepCode = c; firstGroup = i - start; } else if (c !== sepCode) return start + 1;
+      }
       // Every accepted grouping starts with four digits: anything else fails fast.
-      if (groups.length > 1 && groups[0]!.length !== 4) return start + 1;
+      if (sepCode >= 0 && firstGroup !== 4) return start + 1;
+      const raw = text.slice(start, candidateEnd);
+      const groups = sepCode < 0 ? [raw] : raw.split(String.fromCharCode(sepCode));
       // Longest acceptable prefix of whole groups: the candidate may have run into a following
       // number ("4111 1111 1111 1111 2025"). Only prefixes of at most six groups can be cards.
       let offset = raw.length;

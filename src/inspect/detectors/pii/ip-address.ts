@@ -10,7 +10,7 @@
  * address needs a digit in one of its groups when it has fewer than three.
  */
 import type { DetectContext, Detector, Finding } from '../../types.ts';
-import { clusterNeed, scanNumbers, type ClusterNeed } from '../../text-scan.ts';
+import { clusterNeed, scanNumbers, scanOf, type ClusterNeed } from '../../text-scan.ts';
 import { CONTEXT_BOOST, hasContext } from './context.ts';
 import { codeAt, finding, isWordChar } from './scan.ts';
 
@@ -22,6 +22,13 @@ const VERSION_WORDS = ['version', 'ver.', 'ver ', 'build', 'release', 'firmware'
 const V4 = /\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}/g;
 /** Longest textual IPv6 (eight full groups with an IPv4 tail is 45 characters). */
 const MAX_V6 = 46;
+/** Shortest: `1::2` (a run any shorter holds no address, whatever surrounds it). */
+const MIN_V6 = 4;
+/**
+ * Every IPv6 address holds a colon: the engine's cue pass reports whether the text has one, so a
+ * text without (most prose) skips the search for colons, a full pass of its own.
+ */
+const COLON: readonly string[] = [':'];
 
 function isV6Char(c: number): boolean {
   return (c >= 48 && c <= 58) /* 0-9 : */ || (c >= 65 && c <= 70) || (c >= 97 && c <= 102) || c === 46;
@@ -42,14 +49,28 @@ function v6Finding(text: string, start: number, end: number): Finding | null {
   return finding(TYPE, start, end, score, ID);
 }
 
-function octetOk(s: string): boolean {
-  if (s.length > 1 && s[0] === '0') return false;
-  return Number(s) <= 255;
-}
-
+/**
+ * Four dot-separated groups of one to three ASCII digits, each at most 255 and without a leading
+ * zero. Read in one loop: it runs for every dotted quad a text holds.
+ */
 export function isIPv4(s: string): boolean {
-  const parts = s.split('.');
-  return parts.length === 4 && parts.every((p) => /^\d{1,3}$/.test(p) && octetOk(p));
+  let groups = 0;
+  let value = 0;
+  let len = 0;
+  let lead = 0;
+  for (let i = 0; i <= s.length; i++) {
+    const c = i < s.length ? s.charCodeAt(i) : 46;
+    if (c === 46) {
+      if (len === 0 || (len > 1 && lead === 48) || value > 255 || ++groups > 4) return false;
+      value = 0;
+      len = 0;
+    } else if (c >= 48 && c <= 57) {
+      if (++len > 3) return false;
+      if (len === 1) lead = c;
+      value = value * 10 + (c - 48);
+    } else return false;
+  }
+  return groups === 4;
 }
 
 const HEX_GROUP = /^[0-9A-Fa-f]{1,4}$/;
@@ -85,6 +106,7 @@ const V4_NEED: ClusterNeed = clusterNeed({ digits: 4, dots: 3, firstGroup: (n: n
 export const ipAddressDetector: Detector = {
   id: ID,
   types: [TYPE],
+  hints: COLON,
   detect(text: string, ctx?: DetectContext): Finding[] {
     const out: Finding[] = [];
     scanNumbers(V4, text, ctx, V4_NEED, (m) => {
@@ -103,7 +125,7 @@ export const ipAddressDetector: Detector = {
     const v4count = out.length;
     // IPv6 is found from its colons rather than by a regex: a regex starting with a hex digit
     // would be tried at nearly every letter of English prose.
-    let colon = text.indexOf(':');
+    let colon = scanOf(text, ctx).hinted(COLON) === false ? -1 : text.indexOf(':');
     while (colon >= 0) {
       // The whole hex/colon/dot run around this colon; runs are disjoint, so each character is
       // visited at most twice over the scan.
@@ -111,7 +133,7 @@ export const ipAddressDetector: Detector = {
       while (start > 0 && isV6Char(text.charCodeAt(start - 1))) start--;
       let end = colon + 1;
       while (end < text.length && isV6Char(text.charCodeAt(end))) end++;
-      if (end - start <= MAX_V6) {
+      if (end - start <= MAX_V6 && end - start >= MIN_V6) {
         const f = v6Finding(text, start, end);
         if (f) out.push(f);
       }

@@ -12,8 +12,10 @@
  * numbers as account numbers).
  */
 import type { DetectContext, Detector, Finding } from '../../types.ts';
-import { clusterNeed, scanNumbers, type ClusterNeed } from '../../text-scan.ts';
-import { containsAny, ownWindow } from './context.ts';
+import { clusterNeed, scanNumberStarts, type ClusterNeed } from '../../text-scan.ts';
+import { ownWindowStart } from './context.ts';
+import { windowHasWord } from './window-words.ts';
+import { bankCandidateEnd } from './number-readers.ts';
 import { finding, gluedToNeighbour } from './scan.ts';
 
 const ID = 'kr_bank_account';
@@ -29,11 +31,20 @@ const BANK_NAMES = [
  */
 const SHORT_BANK_NAMES = ['국민', '우리', '하나', '기업', '산업', '제일', '부산', '대구', '경남', '광주', '전북', '제주', 'kb', '토스'];
 const SHORT_WINDOW = 4;
-const CANDIDATE = /\d{2,14}(?:[- ]\d{2,8}){0,4}/g;
 const WINDOW = 24;
 
-/** What a cluster needs before the regex is tried (one object per module, not one per call). */
-const CANDIDATE_NEED: ClusterNeed = clusterNeed({ digits: 10, firstGroup: (n: number): boolean => n >= 2 && n <= 14 });
+/**
+ * What a cluster needs before a candidate is read (one object per module, not one per call). In a
+ * cluster of at most five digit runs joined by single dashes or spaces, every run after the first
+ * at least two digits long, a candidate from any start runs to the cluster's end or stops right
+ * before a digit (a run longer than the candidate's groups): glued either way when a letter
+ * follows the cluster (`…/88213 200 37ms`), so the walk leaves those out.
+ */
+const CANDIDATE_NEED: ClusterNeed = clusterNeed({
+  digits: 10,
+  firstGroup: (n: number): boolean => n >= 2 && n <= 14,
+  gluedChain: { separators: '- ', maxRuns: 5, minRun: 2, except: '' },
+});
 
 export const krBankAccountDetector: Detector = {
   id: ID,
@@ -42,23 +53,30 @@ export const krBankAccountDetector: Detector = {
     const out: Finding[] = [];
     // No keyword prefilter: each ten-digit candidate is checked for its own bank or account word
     // (below), cheaper than finding every occurrence of forty words first.
-    scanNumbers(CANDIDATE, text, ctx, CANDIDATE_NEED, (m: RegExpExecArray): number => {
-      const start = m.index;
-      const end = start + m[0].length;
+    scanNumberStarts(text, ctx, CANDIDATE_NEED, (start: number): number => {
+      // CANDIDATE, read by hand (`number-readers.ts`).
+      const end = bankCandidateEnd(text, start);
+      if (end < 0) return -1;
       if (gluedToNeighbour(text, start, end)) return start + 1;
-      const raw = m[0];
-      const digits = raw.replace(/[- ]/g, '');
-      if (digits.length < 10 || digits.length > 14) return start + 1;
-      if (raw.includes('-') && raw.includes(' ')) return start + 1;
+      let digits = 0;
+      let dash = false;
+      let space = false;
+      for (let i = start; i < end; i++) {
+        const c = text.charCodeAt(i);
+        if (c === 45) dash = true;
+        else if (c === 32) space = true;
+        else digits++;
+      }
+      if (digits < 10 || digits > 14) return start + 1;
+      if (dash && space) return start + 1;
       // One window for all three lists; the short names only in its last SHORT_WINDOW characters
       // (the window is already cut after the last digit before the value, as each list needs).
-      const window = ownWindow(text, start, WINDOW);
-      if (window === '') return start + 1;
-      const lower = window.toLowerCase();
+      const from = ownWindowStart(text, start, WINDOW);
+      if (from >= start) return start + 1;
       let score = 0;
-      if (containsAny(lower, ACCOUNT_WORDS)) score = 0.85;
-      else if (containsAny(lower, BANK_NAMES)) score = 0.7;
-      else if (containsAny(window.slice(-SHORT_WINDOW).toLowerCase(), SHORT_BANK_NAMES)) score = 0.7;
+      if (windowHasWord(text, from, start, ACCOUNT_WORDS)) score = 0.85;
+      else if (windowHasWord(text, from, start, BANK_NAMES)) score = 0.7;
+      else if (windowHasWord(text, Math.max(from, start - SHORT_WINDOW), start, SHORT_BANK_NAMES)) score = 0.7;
       if (score === 0) return start + 1;
       out.push(finding(TYPE, start, end, score, ID));
       return end;

@@ -8,17 +8,20 @@
  * reported only with context. Context adds 0.35.
  */
 import type { DetectContext, Detector, Finding } from '../../types.ts';
-import { clusterNeed, scanNumbers, type ClusterNeed } from '../../text-scan.ts';
+import { clusterNeed, scanNumberStarts, type ClusterNeed } from '../../text-scan.ts';
 import { brnChecksumValid } from './checksums.ts';
 import { CONTEXT_BOOST, hasOwnContext } from './context.ts';
+import { fixedGroupsEnd, groupSeparator } from './number-readers.ts';
 import { finding, gluedToNeighbour } from './scan.ts';
 
 const ID = 'kr_brn';
 const TYPE = 'KR_BRN';
 const CONTEXT = ['사업자', 'business registration', 'business number', 'brn', '상호'];
-const CANDIDATE = /\d{3}([- ]?)\d{2}\1\d{5}/g;
+/** Candidates: `\d{3}([- ]?)\d{2}\1\d{5}`, read by `fixedGroupsEnd`. */
+const GROUPS = [3, 2, 5] as const;
+const SEPARATORS = '- ';
 
-/** What a cluster needs before the regex is tried (one object per module, not one per call). */
+/** What a cluster needs before a candidate is read (one object per module, not one per call). */
 const CANDIDATE_NEED: ClusterNeed = clusterNeed({ digits: 10, firstGroup: (n: number): boolean => n === 3 || n >= 10 });
 
 export const krBrnDetector: Detector = {
@@ -26,12 +29,13 @@ export const krBrnDetector: Detector = {
   types: [TYPE],
   detect(text: string, ctx?: DetectContext): Finding[] {
     const out: Finding[] = [];
-    scanNumbers(CANDIDATE, text, ctx, CANDIDATE_NEED, (m) => {
-      const start = m.index;
-      const end = start + m[0].length;
+    scanNumberStarts(text, ctx, CANDIDATE_NEED, (start) => {
+      const end = fixedGroupsEnd(text, start, GROUPS, SEPARATORS);
+      if (end < 0) return -1;
       if (gluedToNeighbour(text, start, end)) return start + 1;
-      const sep = m[1] ?? '';
-      const digits = sep === '' ? m[0] : m[0].split(sep).join('');
+      const sep = groupSeparator(text, start, GROUPS[0]);
+      const raw = text.slice(start, end);
+      const digits = sep === '' ? raw : raw.split(sep).join('');
       if (Number(digits.slice(0, 3)) < 101 || digits.slice(3, 5) === '00') return start + 1;
       const context = hasOwnContext(text, start, CONTEXT, 32);
       const valid = brnChecksumValid(digits);

@@ -14,12 +14,14 @@ import { crnChecksumValid, frnChecksumValid, isValidDate, rrnChecksumValid } fro
 import { hasOwnContext } from './context.ts';
 import { gluedToNeighbour } from './scan.ts';
 import type { DetectContext } from '../../types.ts';
-import { clusterNeed, scanNumbers, scanOf, type ClusterNeed } from '../../text-scan.ts';
+import { clusterNeed, scanNumberStarts, scanOf, type ClusterNeed } from '../../text-scan.ts';
+import { fixedGroupsEnd, groupSeparator } from './number-readers.ts';
 
-/** Digits 6 + 7 with a dash, en dash, a space, or nothing between. */
-const ID13 = /\d{6}([-\u2013 ]?)\d{7}/g;
+/** Digits 6 + 7 with a dash, en dash, a space, or nothing between: `\d{6}([-\u2013 ]?)\d{7}`, read by `fixedGroupsEnd`. */
+const ID13_GROUPS = [6, 7] as const;
+const ID13_SEPARATORS = '-\u2013 ';
 
-/** What a cluster needs before the regex is tried (one object per module, not one per call). */
+/** What a cluster needs before a candidate is read (one object per module, not one per call). */
 const ID13_NEED: ClusterNeed = clusterNeed({ digits: 13, firstGroup: (n: number): boolean => n === 6 || n >= 13 });
 
 export const RRN_CONTEXT = ['주민', 'rrn', 'resident registration', '생년월일', '신분증'];
@@ -42,12 +44,13 @@ export function scanId13(text: string, ctx?: DetectContext): readonly Id13[] {
 
 function findId13(text: string, ctx: DetectContext | undefined): Id13[] {
   const out: Id13[] = [];
-  scanNumbers(ID13, text, ctx, ID13_NEED, (m) => {
-    const start = m.index;
-    const end = start + m[0].length;
+  scanNumberStarts(text, ctx, ID13_NEED, (start) => {
+    const end = fixedGroupsEnd(text, start, ID13_GROUPS, ID13_SEPARATORS);
+    if (end < 0) return -1;
     if (gluedToNeighbour(text, start, end)) return start + 1;
-    const sep = m[1] ?? '';
-    out.push({ start, end, digits: sep === '' ? m[0] : m[0].replace(sep, ''), separated: sep !== '' });
+    const sep = groupSeparator(text, start, ID13_GROUPS[0]);
+    const raw = text.slice(start, end);
+    out.push({ start, end, digits: sep === '' ? raw : raw.replace(sep, ''), separated: sep !== '' });
     return end;
   });
   return out;
@@ -78,7 +81,20 @@ export interface Id13Reading {
   corporateContext: boolean;
 }
 
+/** Readings by candidate: RRN, FRN and CRN each ask about the same candidates of a text. */
+const readings = new WeakMap<Id13, Id13Reading>();
+
+/** What the candidate `id` (found in `text` by `scanId13`) could be; read once per candidate. */
 export function analyse(text: string, id: Id13): Id13Reading {
+  let r = readings.get(id);
+  if (r === undefined) {
+    r = read(text, id);
+    readings.set(id, r);
+  }
+  return r;
+}
+
+function read(text: string, id: Id13): Id13Reading {
   const d = id.digits;
   const yy = Number(d.slice(0, 2));
   const mm = Number(d.slice(2, 4));

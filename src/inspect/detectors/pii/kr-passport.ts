@@ -29,10 +29,12 @@ const isUpper = (c: number): boolean => c >= 65 && c <= 90;
  */
 function candidateStarts(text: string, ctx: DetectContext | undefined): number[] {
   const out: number[] = [];
-  for (const c of scanOf(text, ctx).numberClusters()) {
-    if (!isUpper(codeAt(text, c.start - 1))) continue;
-    if (c.start >= 5) out.push(c.start - 5);
-    out.push(c.start - 1);
+  const bounds = scanOf(text, ctx).clusterBounds();
+  for (let i = 0; i < bounds.length; i += 4) {
+    const start = bounds[i]!;
+    if (!isUpper(codeAt(text, start - 1))) continue;
+    if (start >= 5) out.push(start - 5);
+    out.push(start - 1);
   }
   return out;
 }

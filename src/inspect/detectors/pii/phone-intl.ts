@@ -12,10 +12,11 @@
  * six or more digits such as the 6-7 of resident numbers, the 3-2-5 of business numbers).
  */
 import type { DetectContext, Detector, Finding } from '../../types.ts';
-import { clusterNeed, scanNumbers, type ClusterNeed } from '../../text-scan.ts';
+import { clusterNeed, execAt, scanNumberStarts, type ClusterNeed } from '../../text-scan.ts';
 import { CONTEXT_BOOST, hasContext } from './context.ts';
 import { numberLabel } from './phone-label.ts';
 import { PHONE_CONTEXT, PHONE_CONTEXT_AFTER } from './phone-words.ts';
+import { CHAIN_BODY_SOURCE, CHAIN_EXTENSION_SOURCE, chainBodyEnd, chainExtensionEnd } from './number-readers.ts';
 import { finding, gluedToNeighbour } from './scan.ts';
 
 const ID = 'phone.intl';
@@ -23,11 +24,14 @@ const TYPE = 'PHONE';
 
 // Every quantifier is bounded and every repeated group starts with a mandatory separator, so a
 // digit run can be split only one way and each start position costs constant work.
-// Groups: 1 = "+cc" prefix, 2 = "(area)", 3 = the digit groups, 4 = extension.
+// Groups: 1 = "+cc" prefix, 2 = "(area)", 3 = the digit groups; then an optional extension.
 // A lone short number ("2024", "3") cannot match: the body needs a separator or 7+ digits.
-// That keeps prose full of small numbers cheap.
-const CHAIN =
-  /(\+[1-9]\d{0,2}[ .-]?(?:\(0\)[ .-]?)?)?(\(\d{1,5}\)[ .-]?)?(\d{1,15}(?:[ .-]\d{1,15}){1,7}|\d{7,15})([ ]?(?:x|ext\.?)[ ]?\d{1,6})?/gi;
+// That keeps prose full of small numbers cheap. At a digit start only the body and extension can
+// match, and `number-readers.ts` reads them by hand; the regex serves `+` and `(` starts.
+const CHAIN = new RegExp(
+  String.raw`(\+[1-9]\d{0,2}[ .-]?(?:\(0\)[ .-]?)?)?(\(\d{1,5}\)[ .-]?)?(${CHAIN_BODY_SOURCE})${CHAIN_EXTENSION_SOURCE}`,
+  'gi',
+);
 
 const DATE_YMD = /^(?:19|20)\d\d([-.])(0?[1-9]|1[0-2])\1(0?[1-9]|[12]\d|3[01])(?:$|[ ])/;
 const DATE_DMY = /^(0?[1-9]|[12]\d|3[01])([-.])(0?[1-9]|1[0-2])\2(?:19|20)\d\d$/;
@@ -85,44 +89,80 @@ function baseScore(plus: string | undefined, area: string | undefined, body: str
   const total = digits + areaDigits + plusDigits;
   if (total < 7 || total > 15) return 0;
   if (singles > 1) return 0;
-  if (DATE_YMD.test(body) || DATE_DMY.test(body) || DOTTED_QUAD.test(body)) return 0;
+  // Each shape test only where it can match: a year first (19xx/20xx), 8–10 characters, four groups.
+  const head = body.charCodeAt(0);
+  if ((head === 49 || head === 50) && DATE_YMD.test(body)) return 0;
+  if (body.length >= 8 && body.length <= 10 && DATE_DMY.test(body)) return 0;
+  if (groups.length === 4 && DOTTED_QUAD.test(body)) return 0;
   if (!plus && !area && !phoneGrouping(groups, total)) return 0;
   if (plus) return total >= 8 ? 0.6 : 0;
   if (groups.length === 1 && !area) return total >= 8 ? 0.2 : 0;
   return 0.3;
 }
 
-/** What a cluster needs before the regex is tried (one object per module, not one per call). */
-const CHAIN_NEED: ClusterNeed = clusterNeed({ digits: 7, firstGroup: (n: number): boolean => n <= 15 });
+/**
+ * What a cluster needs before a chain is read (one object per module, not one per call). In a
+ * cluster of digit runs joined by single spaces, dots or dashes, a chain from any start runs to the
+ * cluster's end or stops right before a digit or before a separator and digit (more than 15 digits
+ * in a run, more than eight groups): glued either way when a letter other than an extension's `x`
+ * or `e` follows the cluster (`2024-03-12T…`, `88213 200 37ms`), so the walk leaves those out.
+ */
+const CHAIN_NEED: ClusterNeed = clusterNeed({
+  digits: 7,
+  firstGroup: (n: number): boolean => n <= 15,
+  gluedChain: { separators: ' .-', maxRuns: Infinity, minRun: 1, except: 'xXeE' },
+});
+
+/** Judges the chain `[start, end)` with the regex's groups (the body is `[bodyStart, bodyEnd)`); returns where the scan goes on. */
+function judge(
+  text: string,
+  start: number,
+  end: number,
+  plus: string | undefined,
+  area: string | undefined,
+  bodyStart: number,
+  bodyEnd: number,
+  out: Finding[],
+): number {
+  // A space is glue too: a chain that starts mid-way through a longer rejected chain is a
+  // fragment of it ("4111 1111 1111 1111" must not yield "1111 1111 1111").
+  if (gluedToNeighbour(text, start, end, '-. ')) return start + 1;
+  if (plus === undefined && text.charCodeAt(start - 1) === 43 /* + */) return start + 1;
+  const base = baseScore(plus, area, text.slice(bodyStart, bodyEnd));
+  if (base === 0) return start + 1;
+  const plain = base === 0.2;
+  // The phone word must be this number's own label (see phone-label.ts); a label written
+  // after the number ("… 1693-Office") counts unless another number's label precedes it.
+  const window = plain ? 20 : 40;
+  const label = numberLabel(text, start, PHONE_CONTEXT, window, false);
+  const context =
+    label === 'phone' ||
+    (label === 'none' &&
+      hasContext(text, end, end, PHONE_CONTEXT_AFTER, 0, plain ? 6 : 12) &&
+      numberLabel(text, start, PHONE_CONTEXT, window) !== 'other');
+  const score = base + (context ? CONTEXT_BOOST : 0);
+  if (score >= 0.3) out.push(finding(TYPE, start, end, score, ID));
+  return end;
+}
 
 export const intlPhoneDetector: Detector = {
   id: ID,
   types: [TYPE],
   detect(text: string, ctx?: DetectContext): Finding[] {
     const out: Finding[] = [];
-    scanNumbers(CHAIN, text, ctx, CHAIN_NEED, (m) => {
-      const start = m.index;
-      const end = start + m[0].length;
-      // A space is glue too: a chain that starts mid-way through a longer rejected chain is a
-      // fragment of it ("4111 1111 1111 1111" must not yield "1111 1111 1111").
-      if (gluedToNeighbour(text, start, end, '-. ')) return start + 1;
-      const plus = m[1];
-      if (plus === undefined && text.charCodeAt(start - 1) === 43 /* + */) return start + 1;
-      const base = baseScore(plus, m[2], m[3] ?? '');
-      if (base === 0) return start + 1;
-      const plain = base === 0.2;
-      // The phone word must be this number's own label (see phone-label.ts); a label written
-      // after the number ("… 1693-Office") counts unless another number's label precedes it.
-      const window = plain ? 20 : 40;
-      const label = numberLabel(text, start, PHONE_CONTEXT, window, false);
-      const context =
-        label === 'phone' ||
-        (label === 'none' &&
-          hasContext(text, end, end, PHONE_CONTEXT_AFTER, 0, plain ? 6 : 12) &&
-          numberLabel(text, start, PHONE_CONTEXT, window) !== 'other');
-      const score = base + (context ? CONTEXT_BOOST : 0);
-      if (score >= 0.3) out.push(finding(TYPE, start, end, score, ID));
-      return end;
+    scanNumberStarts(text, ctx, CHAIN_NEED, (p) => {
+      const c = text.charCodeAt(p);
+      // Most starts are digits, where only the regex's body and extension can match: read by hand.
+      if (c >= 48 && c <= 57) {
+        const bodyEnd = chainBodyEnd(text, p);
+        if (bodyEnd < 0) return -1;
+        return judge(text, p, chainExtensionEnd(text, bodyEnd), undefined, undefined, p, bodyEnd, out);
+      }
+      // A `+` or `(` start: the regex, whose optional prefix groups can give digits back.
+      const m = execAt(CHAIN, text, p);
+      if (m === null) return -1;
+      const bodyStart = p + (m[1]?.length ?? 0) + (m[2]?.length ?? 0);
+      return judge(text, p, p + m[0].length, m[1], m[2], bodyStart, bodyStart + (m[3] ?? '').length, out);
     });
     return out;
   },

@@ -11,10 +11,11 @@
  * as another kind of number (`주문번호`, `tracking`; see `phone-label.ts`) drops below 0.5.
  */
 import type { DetectContext, Detector, Finding } from '../../types.ts';
-import { clusterNeed, scanNumbers, type ClusterNeed } from '../../text-scan.ts';
+import { clusterNeed, scanNumbers, scanNumberStarts, type ClusterNeed } from '../../text-scan.ts';
 import { CONTEXT_BOOST, hasContext } from './context.ts';
 import { numberLabel } from './phone-label.ts';
 import { PHONE_CONTEXT } from './phone-words.ts';
+import { fixedGroupsEnd, groupSeparator } from './number-readers.ts';
 import { finding, gluedToNeighbour } from './scan.ts';
 
 const ID = 'phone.kr';
@@ -28,8 +29,12 @@ const KR_PHONE = new RegExp(
     `([ .-]?)(\\d{3,4})([ .-]?)\\d{4}`,
   'g',
 );
-/** 1588-1234 and kin: the 15xx/16xx/18xx nationwide numbers. */
-const KR_REPRESENTATIVE = /1[568]\d{2}([ .-]?)\d{4}/g;
+/**
+ * 1588-1234 and kin: the 15xx/16xx/18xx nationwide numbers, `1[568]\d{2}([ .-]?)\d{4}`: `1`, one
+ * of `568`, then read by `fixedGroupsEnd`.
+ */
+const REPRESENTATIVE_GROUPS = [4, 4] as const;
+const REPRESENTATIVE_SEPARATORS = ' .-';
 const YEARISH = /^(?:1[5-9]|20)\d\d$/;
 
 function prefixDigits(m: RegExpExecArray): string {
@@ -80,13 +85,15 @@ export const krPhoneDetector: Detector = {
       out.push(finding(TYPE, start, end, score, ID));
       return end;
     });
-    scanNumbers(KR_REPRESENTATIVE, text, ctx, KR_REPRESENTATIVE_NEED, (m) => {
-      const start = m.index;
-      const end = start + m[0].length;
+    scanNumberStarts(text, ctx, KR_REPRESENTATIVE_NEED, (start) => {
+      const second = text.charCodeAt(start + 1);
+      if (text.charCodeAt(start) !== 49 || (second !== 53 && second !== 54 && second !== 56)) return -1;
+      const end = fixedGroupsEnd(text, start, REPRESENTATIVE_GROUPS, REPRESENTATIVE_SEPARATORS);
+      if (end < 0) return -1;
       if (gluedToNeighbour(text, start, end)) return start + 1;
-      const sep = m[1] ?? '';
+      const sep = groupSeparator(text, start, REPRESENTATIVE_GROUPS[0]);
       // "1850-1900" is a span of years far more often than a phone number.
-      const yearRange = YEARISH.test(m[0].slice(-4));
+      const yearRange = YEARISH.test(text.slice(end - 4, end));
       let score = (sep === '-' || sep === '.') && !yearRange ? 0.6 : 0.3;
       // Eight digits are a short code: labelled as an order or tracking number, that is what it is.
       if (numberLabel(text, start, PHONE_CONTEXT, 24) === 'other') score -= CONTEXT_BOOST;

@@ -13,21 +13,13 @@
  *    the phone word, followed by more words before the number ("… 문의드립니다. 로그 시각 …"),
  *    means the number belongs to a later sentence. `Tel. 555 0100` has no words after the dot.
  */
+import { ownWindowStart } from './context.ts';
 import { OTHER_NUMBER_LABELS } from './phone-words.ts';
+import { windowLastWord } from './window-words.ts';
 
 const SENTENCE_END = /[.!?\u3002]\s/;
 
 export type NumberLabel = 'phone' | 'other' | 'none';
-
-function lastIndexOfAny(window: string, words: readonly string[]): [number, number] {
-  let at = -1;
-  let len = 0;
-  for (const w of words) {
-    const i = window.lastIndexOf(w);
-    if (i > at || (i === at && i >= 0 && w.length > len)) { at = i; len = w.length; }
-  }
-  return [at, len];
-}
 
 function isLetterLike(c: number): boolean {
   // ASCII letters and Hangul syllables/jamo: what the words of a new sentence are made of.
@@ -47,21 +39,17 @@ export function numberLabel(
   before = 40,
   otherIfNoPhone = true,
 ): NumberLabel {
-  let from = Math.max(0, start - before);
-  for (let i = start - 1; i >= from; i--) {
-    const c = text.charCodeAt(i);
-    if (c >= 48 && c <= 57) { from = i + 1; break; }
-  }
+  const from = ownWindowStart(text, start, before);
   if (start <= from) return 'none';
-  const window = text.slice(from, start).toLowerCase();
-  const [phoneAt, phoneLen] = lastIndexOfAny(window, phoneWords);
+  const [phoneAt, phoneLen] = windowLastWord(text, from, start, phoneWords);
   if (phoneAt < 0 && !otherIfNoPhone) return 'none';
-  const [otherAt] = lastIndexOfAny(window, OTHER_NUMBER_LABELS);
+  const [otherAt] = windowLastWord(text, from, start, OTHER_NUMBER_LABELS);
   if (otherAt > phoneAt) return 'other';
   if (phoneAt < 0) return 'none';
   // A sentence end after the phone word, followed by more words before the number, closes the
   // phone word's label; "Tel. 555 0100" and "Call me! 555 0100" have no words after the dot.
-  const rest = window.slice(phoneAt + phoneLen);
+  // (Indices are into the lower-cased window, as `windowLastWord` returns them.)
+  const rest = text.slice(from, start).toLowerCase().slice(phoneAt + phoneLen);
   const end = SENTENCE_END.exec(rest);
   if (end !== null) {
     const after = rest.slice(end.index + end[0].length);

@@ -80,17 +80,21 @@ export function codeAt(text: string, i: number): number {
  * joiner only glues digits to digits.
  */
 export function gluedToNeighbour(text: string, start: number, end: number, joiners = '-.'): boolean {
-  const before = codeAt(text, start - 1);
-  const after = codeAt(text, end);
+  // Reads in bounds only (-1 outside): every number candidate passes through here.
+  const len = text.length;
+  const before = start > 0 ? text.charCodeAt(start - 1) : -1;
+  const after = end < len ? text.charCodeAt(end) : -1;
   if (isWordChar(before) || isWordChar(after)) return true;
-  const prev = text.charAt(start - 1);
-  if (prev !== '' && joiners.includes(prev)) {
+  if (before >= 0 && isJoiner(joiners, before)) {
     // "abc-123" and "v1.2" glue through a letter; a space glues only digit groups together.
-    const beforeJoiner = codeAt(text, start - 2);
-    if (prev === ' ' ? isDigit(beforeJoiner) : isWordChar(beforeJoiner)) return true;
+    const beforeJoiner = start > 1 ? text.charCodeAt(start - 2) : -1;
+    if (before === 32 ? isDigit(beforeJoiner) : isWordChar(beforeJoiner)) return true;
   }
-  const next = text.charAt(end);
-  if (next !== '' && joiners.includes(next) && isDigit(codeAt(text, end + 1))) return true;
+  return after >= 0 && isJoiner(joiners, after) && end + 1 < len && isDigit(text.charCodeAt(end + 1));
+}
+
+function isJoiner(joiners: string, c: number): boolean {
+  for (let k = 0; k < joiners.length; k++) if (joiners.charCodeAt(k) === c) return true;
   return false;
 }
 

@@ -5,14 +5,17 @@
  * 900–999, group 00, serial 0000, and the well-known advertising/sample numbers.
  */
 import type { DetectContext, Detector, Finding } from '../../types.ts';
-import { clusterNeed, scanNumbers, type ClusterNeed } from '../../text-scan.ts';
+import { clusterNeed, scanNumberStarts, type ClusterNeed } from '../../text-scan.ts';
 import { CONTEXT_BOOST, hasOwnContext } from './context.ts';
+import { fixedGroupsEnd, groupSeparator } from './number-readers.ts';
 import { finding, gluedToNeighbour } from './scan.ts';
 
 const ID = 'us_ssn';
 const TYPE = 'US_SSN';
 const CONTEXT = ['ssn', 'social security', 'social sec', 'ss#', 'ss #', 'taxpayer', '사회보장'];
-const CANDIDATE = /\d{3}([ -]?)\d{2}\1\d{4}/g;
+/** Candidates: `\d{3}([ -]?)\d{2}\1\d{4}`, read by `fixedGroupsEnd`. */
+const GROUPS = [3, 2, 4] as const;
+const SEPARATORS = ' -';
 /** Woolworth's wallet card, SSA's advertising number, and the textbook example. */
 const NEVER = new Set(['078051120', '219099999', '123456789']);
 
@@ -24,7 +27,7 @@ function issuable(d: string): boolean {
   return true;
 }
 
-/** What a cluster needs before the regex is tried (one object per module, not one per call). */
+/** What a cluster needs before a candidate is read (one object per module, not one per call). */
 const CANDIDATE_NEED: ClusterNeed = clusterNeed({ digits: 9, firstGroup: (n: number): boolean => n === 3 || n >= 9 });
 
 export const usSsnDetector: Detector = {
@@ -32,12 +35,13 @@ export const usSsnDetector: Detector = {
   types: [TYPE],
   detect(text: string, ctx?: DetectContext): Finding[] {
     const out: Finding[] = [];
-    scanNumbers(CANDIDATE, text, ctx, CANDIDATE_NEED, (m) => {
-      const start = m.index;
-      const end = start + m[0].length;
+    scanNumberStarts(text, ctx, CANDIDATE_NEED, (start) => {
+      const end = fixedGroupsEnd(text, start, GROUPS, SEPARATORS);
+      if (end < 0) return -1;
       if (gluedToNeighbour(text, start, end)) return start + 1;
-      const sep = m[1] ?? '';
-      const digits = sep === '' ? m[0] : m[0].split(sep).join('');
+      const sep = groupSeparator(text, start, GROUPS[0]);
+      const raw = text.slice(start, end);
+      const digits = sep === '' ? raw : raw.split(sep).join('');
       if (!issuable(digits)) return start + 1;
       const context = hasOwnContext(text, start, CONTEXT, 32);
       if (sep === '' && !context) return start + 1;
