@@ -108,6 +108,8 @@ function main(): void {
     id: d.id,
     types: d.types,
     keywords: d.keywords,
+    // The same array, not a copy: the engine finds a detector's hint list by identity.
+    hints: d.hints,
     detect(t, ctx) {
       const t0 = performance.now();
       try { return d.detect(t, ctx); } finally { spent.set(d.id, (spent.get(d.id) ?? 0) + performance.now() - t0); }
