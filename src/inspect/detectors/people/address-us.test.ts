@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { TextScan } from '../../text-scan.ts';
 import { addressUs } from './address-us.ts';
+import { personEn } from './person-en.ts';
 
 const found = (text: string): string[] => addressUs.detect(text, {}).map((f) => text.slice(f.start, f.end));
 
@@ -39,6 +41,23 @@ describe('address.us', () => {
     expect(found(`at ${line} now`)).toEqual([line]);
     expect(found('12 MainSt and 12 Main Streets')).toEqual([]);
     expect(found('PO Box 17 and P. O. Box 9')).toEqual(['PO Box 17', 'P. O. Box 9']);
+  });
+
+  it('takes a suffix only as a whole word after the street name, at the end of the text too', () => {
+    expect(found('12 Main Pl')).toEqual(['12 Main Pl']);
+    expect(found('12 Main Pl.')).toEqual(['12 Main Pl.']);
+    expect(found('12 Main\tSt,x')).toEqual(['12 Main\tSt']);
+    expect(found('12 Main Please, 12 Main Stay, 12 Main\nSt')).toEqual([]);
+    expect(found('12 Main Dr 5 Oak Way')).toEqual(['12 Main Dr', '5 Oak Way']);
+  });
+
+  it('finds the same with the word starts person.en already found on a shared scan', () => {
+    const text = 'Dear Dr. Main, ship to 12 Main St, Springfield, IL 62704 or P.O. Box 9. Regards,\nMary Park';
+    const scan = new TextScan(text);
+    expect(personEn.detect(text, { scan }).length).toBeGreaterThan(0);
+    const shared = addressUs.detect(text, { scan });
+    expect(shared.map((f) => text.slice(f.start, f.end))).toEqual(['12 Main St, Springfield, IL 62704', 'P.O. Box 9']);
+    expect(addressUs.detect(text, {})).toEqual(shared);
   });
 
   it('is fast and safe on 1 MB hostile input', () => {

@@ -8,8 +8,9 @@
  * Heuristic, English-only: addresses written in other countries' formats ("Rue de Virton 38",
  * "Koskikatu 25") are mostly missed; measured numbers are in the final report.
  */
-import type { Detector, Finding } from '../../types.ts';
+import type { DetectContext, Detector, Finding } from '../../types.ts';
 import { scanNearAnchors, type AnchoredScan } from './anchored-scan.ts';
+import { sharedWordStarts } from './shared-word-starts.ts';
 
 const SUFFIX =
   'Street|St|Avenue|Ave|Av|Boulevard|Blvd|Road|Rd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl|Terrace|Ter|Parkway|Pkwy|' +
@@ -39,6 +40,9 @@ const FULL_STATE = new RegExp(`\\b(?:${STATES})$`);
 const isWord = (c: number): boolean =>
   (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
 
+/** A street suffix not followed by a letter, or `Box`: every match holds one. */
+const ANCHOR = `(?:${SUFFIX})(?![A-Za-z])|Box`;
+
 /**
  * A street address holds its suffix; a PO box holds `Box`. From the start of the house number to
  * the suffix is at most 139 characters (number, direction, four 25-character words and their
@@ -47,7 +51,7 @@ const isWord = (c: number): boolean =>
  * suffix without its space only adds anchors where the full regex then fails.
  */
 const SCAN: AnchoredScan = {
-  anchor: new RegExp(`(?:${SUFFIX})(?![A-Za-z])|Box`, 'g'),
+  anchor: new RegExp(ANCHOR, 'g'),
   before: 144,
   canStart(text, at) {
     const c = text.charCodeAt(at);
@@ -58,12 +62,42 @@ const SCAN: AnchoredScan = {
   sticky: PATTERN,
 };
 
+/**
+ * The anchors come from the word-start pass person.en runs on every text anyway
+ * (shared-word-starts.ts), so this detector makes no pass of its own. A suffix as a whole word
+ * there is the anchor regex's first branch; `Box` its second. That pass only reports words not
+ * glued to a preceding ASCII letter, which loses no match: in every match the suffix or `Box`
+ * follows whitespace (`SP`).
+ */
+const SUFFIX_STARTS = sharedWordStarts({ words: SUFFIX.split('|'), whole: true });
+const BOX_STARTS = sharedWordStarts({ words: ['Box'] });
+
+/** The ascending union of two ascending lists, each position once. */
+function mergeAscending(a: readonly number[], b: readonly number[]): readonly number[] {
+  if (b.length === 0) return a;
+  if (a.length === 0) return b;
+  const out: number[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    const x = i < a.length ? (a[i] as number) : Infinity;
+    const y = j < b.length ? (b[j] as number) : Infinity;
+    out.push(Math.min(x, y));
+    if (x <= y) i++;
+    if (y <= x) j++;
+  }
+  return out;
+}
+
 export const addressUs: Detector = {
   id: 'address.us',
   types: ['ADDRESS'],
-  detect(text: string): Finding[] {
+  detect(text: string, ctx?: DetectContext): Finding[] {
     const out: Finding[] = [];
     try {
+      const anchors = mergeAscending(SUFFIX_STARTS.find(text, ctx), BOX_STARTS.find(text, ctx));
+      // Most texts name no street at all: nothing more to do.
+      if (anchors.length === 0) return out;
       scanNearAnchors(text, SCAN, (m) => {
         let value = m[0];
         // "10 Downing Street." — the full stop ends the sentence, unlike the one in "St.".
@@ -71,7 +105,7 @@ export const addressUs: Detector = {
         // With a state and ZIP the shape is unmistakable; a bare "12 Main St" is likelier prose.
         const full = /\b\d{5}(?:-\d{4})?$/.test(value) || FULL_STATE.test(value);
         out.push({ type: 'ADDRESS', start: m.index, end: m.index + value.length, score: full ? 0.85 : 0.6, detector: 'address.us' });
-      });
+      }, anchors);
     } catch {
       // Never throw: a detector failing must not fail the request.
     }

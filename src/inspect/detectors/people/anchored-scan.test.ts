@@ -64,3 +64,44 @@ describe('scanNearAnchors with first characters', () => {
     );
   });
 });
+
+describe('scanNearAnchors with anchors given', () => {
+  // Every match holds an anchor `[로동]` after a space: anchors glued to a letter may be left out.
+  const full = /(?<![a-z가-힣])[a-z가-힣]{1,6} ?[a-z]{0,3} [로동] ?\d{1,3}/g;
+  const spec = {
+    anchor: /[로동] ?\d/g,
+    before: 12,
+    canStart: (t: string, p: number) => /[a-z가-힣]/.test(t.charAt(p)) && !/[a-z가-힣]/.test(t.charAt(p - 1)),
+    sticky: new RegExp(full.source, 'y'),
+  };
+  const scan = (t: string, anchors: readonly number[]): number[][] => {
+    const got: number[][] = [];
+    scanNearAnchors(t, spec, (m) => got.push([m.index, m.index + m[0].length]), anchors);
+    return got;
+  };
+
+  it('finds exactly what a global scan finds from the anchors after a non-letter, or from a superset', () => {
+    let sawMatch = 0;
+    const piece = fc.constantFrom('a', 'b', '로', '동', '가', ' ', '1', '2', '.', 'ab', ' 로 1', ' 동23', 'x로1', '가나 동 4');
+    const text = fc.array(piece, { maxLength: 20 }).map((a) => a.join(''));
+    fc.assert(
+      fc.property(text, fc.array(fc.nat(90), { maxLength: 6 }), (t, extra) => {
+        const want = [...t.matchAll(full)].map((m) => [m.index, m.index + m[0].length]);
+        const spaced = [...t.matchAll(spec.anchor)].map((m) => m.index).filter((h) => h > 0 && !/[a-z가-힣]/.test(t.charAt(h - 1)));
+        expect(scan(t, spaced)).toEqual(want);
+        if (want.length > 0) sawMatch++;
+        const superset = [...new Set([...spaced, ...extra])].sort((a, b) => a - b);
+        expect(scan(t, superset)).toEqual(want);
+      }),
+      { numRuns: 2000 },
+    );
+    // The texts must hold matches often enough for the comparison to mean something.
+    expect(sawMatch).toBeGreaterThan(500);
+  });
+
+  it('finds nothing without anchors, and handles anchors at the end of the text', () => {
+    expect(scan('ab 로 12', [])).toEqual([]);
+    expect(scan('ab 로 12', [3])).toEqual([[0, 7]]);
+    expect(scan('ab 로 12', [3, 7, 9])).toEqual([[0, 7]]);
+  });
+});

@@ -30,9 +30,14 @@ export interface AnchoredScan {
   readonly sticky: RegExp;
 }
 
-/** Calls `visit` for each match of `spec.sticky` in text order, like a global scan would. */
-export function scanNearAnchors(text: string, spec: AnchoredScan, visit: (m: RegExpExecArray) => void): void {
-  const nextAnchor = anchorFinder(text, spec);
+/**
+ * Calls `visit` for each match of `spec.sticky` in text order, like a global scan would.
+ * `anchors`, when given, replaces the search for `spec.anchor`: ascending positions that must
+ * include, for every match, an anchor at most `spec.before` characters after its start (any
+ * extra position only costs tries).
+ */
+export function scanNearAnchors(text: string, spec: AnchoredScan, visit: (m: RegExpExecArray) => void, anchors?: readonly number[]): void {
+  const nextAnchor = anchors === undefined ? anchorFinder(text, spec) : listFinder(anchors);
   const re = spec.sticky;
   let floor = 0; // end of the last match: starts before it are inside it
   let tried = 0; // positions below this were already tried for an earlier anchor
@@ -54,6 +59,15 @@ export function scanNearAnchors(text: string, spec: AnchoredScan, visit: (m: Reg
     tried = Math.max(tried, h + 1);
   }
   re.lastIndex = 0;
+}
+
+/** The first of `anchors` (ascending) at or after `from`, or -1, for increasing `from`. */
+function listFinder(anchors: readonly number[]): (from: number) => number {
+  let k = 0;
+  return (from: number): number => {
+    while (k < anchors.length && (anchors[k] as number) < from) k++;
+    return k < anchors.length ? (anchors[k] as number) : -1;
+  };
 }
 
 /**

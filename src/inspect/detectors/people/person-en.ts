@@ -13,6 +13,7 @@ import type { DetectContext, Detector, Finding } from '../../types.ts';
 import { GIVEN_NAMES, NOT_NAME_WORDS, NOT_SURNAMES } from './english-names.ts';
 import { claimSpans, type Span } from './claim-spans.ts';
 import { compileWordStarts } from './word-starts.ts';
+import { sharedWordStarts } from './shared-word-starts.ts';
 
 // A capitalised word (O'Brien, McDonald, Jean-Pierre, Šušulić) or an initial (N.).
 const CAP = String.raw`\p{Lu}[\p{L}\p{M}'’-]{0,30}`;
@@ -108,12 +109,13 @@ const GIVEN_STARTS = compileWordStarts(CAPITALISED_GIVEN);
 
 /**
  * Every place a rule can begin: each cue's start words that open with an upper-case letter and
- * every capitalised given name, found by one native pass and a lookup (word-starts.ts).
+ * every capitalised given name, found by one native pass and a lookup (word-starts.ts) that
+ * address.us's street suffixes share (shared-word-starts.ts).
  * The few lower-case start words (`name`, `my name`, `call me`) are found with `indexOf`, which
  * costs a fraction of a regex pass. Running each cue's own regex over the whole text cost a pass
  * per cue; now those run anchored at the hits.
  */
-const CUE_STARTS = compileWordStarts([...CUES.flatMap((c) => c.starts.filter((w) => !/^[a-z]/.test(w))), ...CAPITALISED_GIVEN]);
+const CUE_STARTS = sharedWordStarts({ words: [...CUES.flatMap((c) => c.starts.filter((w) => !/^[a-z]/.test(w))), ...CAPITALISED_GIVEN] });
 /** Lower-case start words: each found needle stands for a start `offset` characters away. */
 const LOWER_NEEDLES: readonly { readonly needle: string; readonly offset: number }[] = [
   { needle: 'name', offset: 0 }, // `name is`, `name:`
@@ -163,20 +165,21 @@ const isAsciiLetter = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 &
  * Every position where a rule can begin, ascending, without repeats. `needles` false: the cue pass
  * found none of the lower-case needles (not even ignoring case), so their search is skipped.
  */
-function candidateStarts(text: string, needles: boolean): number[] {
-  const out = CUE_STARTS.find(text);
-  if (!needles) return out;
-  let extra = false;
+function candidateStarts(text: string, ctx: DetectContext | undefined, needles: boolean): readonly number[] {
+  const shared = CUE_STARTS.find(text, ctx);
+  if (!needles) return shared;
+  let out: number[] | undefined;
   for (let i = text.indexOf(PROBE); i >= 0; i = text.indexOf(PROBE, i + 1)) {
     for (const { needle, probeAt, offsets } of PROBED) {
       const at = i - probeAt;
       if (at < 0 || !text.startsWith(needle, at)) continue;
-      for (const offset of offsets) if (at + offset >= 0) { out.push(at + offset); extra = true; }
+      // The shared hits stay as other readers of this text get them: extra starts go to a copy.
+      for (const offset of offsets) if (at + offset >= 0) (out ??= [...shared]).push(at + offset);
     }
   }
-  if (!extra) return out;
-  out.sort((a, b) => a - b);
-  return out.filter((p, k) => k === 0 || out[k - 1] !== p);
+  if (out === undefined) return shared;
+  const all = out.sort((a, b) => a - b);
+  return all.filter((p, k) => k === 0 || all[k - 1] !== p);
 }
 
 /**
@@ -303,7 +306,7 @@ export const personEn: Detector = {
     try {
       const scan = ctx?.scan;
       const needles = scan === undefined || scan.text !== text || scan.hinted(NEEDLES) !== false;
-      const starts = candidateStarts(text, needles);
+      const starts = candidateStarts(text, ctx, needles);
       // Most texts hold no start at all: nothing to allocate for them.
       if (starts.length === 0) return [];
       // One walk over the candidate starts, each rule past its own last match as a global scan
