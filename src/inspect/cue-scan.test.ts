@@ -130,3 +130,87 @@ describe('compileCueScanner', () => {
     }), { numRuns: 3000 });
   });
 });
+
+/** Every position just past an occurrence of one of `words`, matched as the hits are (`/…/i`). */
+function naiveEnds(words: readonly string[], text: string): number[] {
+  const out: number[] = [];
+  for (let e = 1; e <= text.length; e++) {
+    const hit = words.some((k) => {
+      if (k.length === 0 || k.length > e) return false;
+      const re = new RegExp(escape(k.toLowerCase()), 'iy');
+      re.lastIndex = e - k.length;
+      return re.test(text);
+    });
+    if (hit) out.push(e);
+  }
+  return out;
+}
+
+/** Every recorded list's ends, as `Cues.keywordEnds` answers them. */
+const endsOf = (cues: { keywordEnds(list: number): readonly number[] | undefined }, lists: number): (readonly number[] | undefined)[] =>
+  Array.from({ length: lists }, (_, l) => cues.keywordEnds(l));
+
+describe('compileCueScanner: keyword ends', () => {
+  it('records, for the first `record` lists only, where each occurrence of a keyword ends', () => {
+    // Suffixes of one another within a list and across lists, keywords inside others, a keyword
+    // shared by two lists, non-ASCII with case, Hangul and a surrogate pair.
+    const lists = [['he', 'she', 'hers'], ['로', '길', '가'], ['akia', 'asia'], ['é', '🎉'], ['she', 'ia'], ['his']];
+    const s = compileCueScanner(lists, { record: 4 });
+    const text = fc
+      .array(fc.constantFrom('h', 'e', 's', 'r', 'S', 'H', 'ushers', '로', '길', '가', '가가', 'AKIA', 'aSiA', 'akiasia', 'é', 'É', '🎉', '\ud83c', 'ia', ' ', '1', '1234', '.'), { maxLength: 30 })
+      .map((a) => a.join(''));
+    fc.assert(fc.property(text, (t) => {
+      const cues = s.scan(t);
+      expect([...cues.hits]).toEqual(regexHits(lists, t));
+      expect(endsOf(cues, 6)).toEqual([...lists.slice(0, 4).map((l) => naiveEnds(l, t)), undefined, undefined]);
+      // The other cues are the same as without recording.
+      expect(cues.clusters).toEqual(flatClusters(t));
+      expect(cues.letterDigits).toEqual([...t.matchAll(/(?<=[A-Za-z])\d/g)].map((m) => m.index));
+    }), { numRuns: 3000 });
+    expect(s.scan('ushers').keywordEnds(0)).toEqual([4, 6]);
+    expect(s.scan('xAKIASIA').keywordEnds(2)).toEqual([5, 8]);
+    // Positions count UTF-16 units; a keyword closing the text ends at its length.
+    expect(s.scan('\ud83c\udf89é🎉').keywordEnds(3)).toEqual([2, 3, 5]);
+    expect(s.scan('테헤란로').keywordEnds(1)).toEqual([4]);
+    expect(endsOf(s.scan('his'), 6)).toEqual([[], [], [], [], undefined, undefined]);
+    expect(s.scan('his').keywordEnds(-1)).toBeUndefined();
+  });
+
+  it('records the built-in lists it is asked for without changing any other cue', () => {
+    const lists = BUILTIN_DETECTORS.map((d) => d.keywords);
+    const order = [...lists.keys()].sort((a, b) => Number(BUILTIN_DETECTORS[b]!.keywordPositions === true) - Number(BUILTIN_DETECTORS[a]!.keywordPositions === true));
+    const sorted = order.map((i) => lists[i]);
+    const record = BUILTIN_DETECTORS.filter((d) => d.keywordPositions === true).length;
+    expect(record).toBeGreaterThan(0);
+    const plain = compileCueScanner(sorted);
+    const s = compileCueScanner(sorted, { record });
+    fc.assert(fc.property(cueText, (t) => {
+      const a = plain.scan(t), b = s.scan(t);
+      expect([...b.hits]).toEqual([...a.hits]);
+      expect(b.clusters).toEqual(a.clusters);
+      expect(b.letterDigits).toEqual(a.letterDigits);
+      expect([b.outside, b.wrapped]).toEqual([a.outside, a.wrapped]);
+      expect(endsOf(a, record).every((e) => e === undefined)).toBe(true);
+      for (let l = 0; l < record; l++) expect(b.keywordEnds(l)).toEqual(naiveEnds(sorted[l]!, t));
+    }), { numRuns: 2000 });
+  });
+
+  it('records nothing for a text holding more ends than its cap', () => {
+    const s = compileCueScanner([['가'], ['로'], ['x']], { record: 2, cap: 3 });
+    expect(endsOf(s.scan('가가 로 x'), 3)).toEqual([[1, 2], [4], undefined]);
+    expect(endsOf(s.scan('가가가 로'), 3)).toEqual([undefined, undefined, undefined]);
+    expect([...s.scan('가가가 로 x').hits]).toEqual([1, 1, 1]);
+    // Default cap: far above what a prompt holds.
+    const many = '가'.repeat(5000);
+    expect(compileCueScanner([['가']], { record: 1 }).scan(many).keywordEnds(0)).toHaveLength(5000);
+  });
+
+  it('records nothing for a text without cues, and for more lists than there are', () => {
+    const s = compileCueScanner([['key']], { record: 5 });
+    expect(s.scan('').keywordEnds(0)).toEqual([]);
+    expect(s.scan('no such word').keywordEnds(0)).toEqual([]);
+    expect(s.scan('KEY').keywordEnds(0)).toEqual([3]);
+    expect(s.scan('KEY').keywordEnds(1)).toBeUndefined();
+    expect(compileCueScanner([['key']]).scan('key').keywordEnds(0)).toBeUndefined();
+  });
+});

@@ -23,6 +23,10 @@
  * pairs reachable from the start are few (714 for the built-in keywords, against 290 keyword
  * states). Reading every unit with `charCodeAt` is most of what the scan costs.
  *
+ * Where keywords end, for the first `record` lists (detectors that search for their own keywords
+ * again, `Detector.keywordPositions`): the pass stops at every keyword end anyway to note the hit,
+ * so noting the position there too costs one push, and those detectors need not read the text.
+ *
  * Keyword matching is the one the per-detector regexes had (`/…/i` without the `u` flag): keywords
  * are lower-cased, ASCII letters fold to lower case, and a non-ASCII keyword character also matches
  * the characters with the same canonical (single-unit upper-case) form (`é` and `É`); nothing
@@ -40,6 +44,66 @@ export interface Cues {
   readonly clusters: readonly number[];
   /** Positions of digits preceded by an ASCII letter (`GB|82`, `M|12345678`), in text order. */
   readonly letterDigits: readonly number[];
+  /**
+   * For a recorded list (one of the first `record` given to `compileCueScanner`): the ascending
+   * positions just past each occurrence of one of its keywords (an occurrence ending where another
+   * of the list's keywords ends counts once). `undefined` for any other list, or when the text
+   * held more than `cap` ends of recorded keywords (the detector then searches itself).
+   */
+  keywordEnds(list: number): readonly number[] | undefined;
+}
+
+export interface CueScannerOptions {
+  /** How many of the first lists record where their keywords end (`Cues.keywordEnds`); default 0. */
+  readonly record?: number;
+  /**
+   * Most keyword ends recorded per text (all recorded lists together), bounding the memory a text
+   * dense with such keywords takes: default 65536 (512 KB); past it nothing is recorded.
+   */
+  readonly cap?: number;
+}
+
+/** The scanner's tables `Cues.keywordEnds` reads the recorded rows with. */
+interface RecordTables {
+  readonly record: number;
+  /** Most `marks` entries: two per recorded end. */
+  readonly limit: number;
+  readonly recordAt: Int32Array;
+  readonly outFlat: Int32Array;
+}
+
+const NO_POSITIONS: readonly number[] = Object.freeze([]);
+
+/**
+ * One text's cues. The scan notes a recorded keyword end as the pair (state row, end) and no more:
+ * sorting the row's lists out per position in the loop made it too large for V8 to inline into
+ * the engine's `collect`, which slowed every text; the few detectors asking sort them out here.
+ */
+class TextCues implements Cues {
+  constructor(
+    readonly hits: Uint8Array,
+    readonly outside: boolean,
+    readonly wrapped: boolean,
+    readonly clusters: readonly number[],
+    readonly letterDigits: readonly number[],
+    /** Pairs (row of the state reached, position past the keyword), in text order. */
+    private readonly marks: readonly number[],
+    private readonly tables: RecordTables,
+  ) {}
+
+  keywordEnds(list: number): readonly number[] | undefined {
+    const { record, limit, recordAt, outFlat } = this.tables;
+    const marks = this.marks;
+    if (!(list >= 0 && list < record) || marks.length > limit) return undefined;
+    if (this.hits[list] === 0) return NO_POSITIONS;
+    const out: number[] = [];
+    for (let q = 0; q < marks.length; q += 2) {
+      for (let j = recordAt[marks[q]!]!, end = j + 1 + outFlat[j]!; ++j < end;) {
+        if (outFlat[j] === list) { out.push(marks[q + 1]!); break; }
+      }
+    }
+    return out;
+  }
 }
 
 export interface CueScanner {
@@ -50,7 +114,7 @@ export interface CueScanner {
 const DIGIT = 1, SEP = 2, DOT = 4, PAD = 8, LF = 16, OUTSIDE = 32, LETTER = 64;
 
 /** Events of a transition: what the scan records besides stepping. */
-const KEYWORD = 1, LETTER_DIGIT = 2, OPEN = 4, CLOSE = 8, WRAPPED = 16, OUT = 32;
+const KEYWORD = 1, LETTER_DIGIT = 2, OPEN = 4, CLOSE = 8, WRAPPED = 16, OUT = 32, RECORD = 64;
 
 /** Number separators of `text-scan.ts`: `( ) + - . space en-dash`. */
 const SEPARATORS = [40, 41, 43, 45, 46, 32, 0x2013];
@@ -115,12 +179,18 @@ function numberStep(num: number, f: number, afterLetter: boolean): { num: number
 
 /**
  * The scanner for `lists` (one keyword list per detector; `undefined` or empty = not gated, never
- * reported as hit).
+ * reported as hit); the first `options.record` of them also report where their keywords end.
  * @example
  *   const s = compileCueScanner([['sk-'], undefined, ['pass', '비밀번호']]);
  *   s.scan('My PASSWORD 4111 1111').hits;  // Uint8Array [0, 0, 1]
+ *   compileCueScanner([['동', '로']], { record: 1 }).scan('역삼동 테헤란로').keywordEnds(0);  // [3, 8]
  */
-export function compileCueScanner(lists: readonly (readonly string[] | undefined)[]): CueScanner {
+export function compileCueScanner(
+  lists: readonly (readonly string[] | undefined)[],
+  options: CueScannerOptions = {},
+): CueScanner {
+  const record = Math.min(options.record ?? 0, lists.length);
+  const cap = options.cap ?? 65536;
   const keywords: { word: string; list: number }[] = [];
   lists.forEach((l, list) => {
     for (const k of l ?? []) if (k.length > 0) keywords.push({ word: k.toLowerCase(), list });
@@ -243,7 +313,8 @@ export function compileCueScanner(lists: readonly (readonly string[] | undefined
         pairNum.push(step.num);
       }
       next.push(to);
-      events.push(step.ev | (t !== afterLetter && out[t]!.length > 0 ? KEYWORD : 0));
+      const kwEvents = t === afterLetter || out[t]!.length === 0 ? 0 : out[t]!.some((l) => l < record) ? KEYWORD | RECORD : KEYWORD;
+      events.push(step.ev | kwEvents);
     }
   }
   const states = pairKw.length;
@@ -254,9 +325,12 @@ export function compileCueScanner(lists: readonly (readonly string[] | undefined
     delta[i] = events[i] !== 0 ? ~row : row;
   }
   const ev = Uint8Array.from(events);
-  // Per row: where its keyword lists start in `outFlat` (a count, then the lists), and whether
-  // the state is inside a cluster (which the end of the text closes).
+  const limit = 2 * cap;
+  // Per row: where its keyword lists start in `outFlat` (a count, then the lists), where those of
+  // them that record their ends do (0: none), and whether the state is inside a cluster (which
+  // the end of the text closes).
   const outAt = new Int32Array(states * classes);
+  const recordAt = new Int32Array(states * classes);
   const inCluster = new Uint8Array(states * classes);
   const flat: number[] = [0];
   for (let s = 0; s < states; s++) {
@@ -265,19 +339,28 @@ export function compileCueScanner(lists: readonly (readonly string[] | undefined
     if (kw === afterLetter || out[kw]!.length === 0) continue;
     outAt[s * classes] = flat.length;
     flat.push(out[kw]!.length, ...out[kw]!);
+    const recorded = out[kw]!.filter((l) => l < record).sort((a, b) => a - b);
+    if (recorded.length === 0) continue;
+    recordAt[s * classes] = flat.length;
+    flat.push(recorded.length, ...recorded);
   }
   const outFlat = Int32Array.from(flat);
+  const tables: RecordTables = { record, limit, recordAt, outFlat };
 
   return {
     scan(text: string): Cues {
       const hits = new Uint8Array(lists.length);
       const clusters: number[] = [];
       const letterDigits: number[] = [];
+      const marks: number[] = [];
       let outside = false;
       let wrapped = false;
       let clusterStart = 0;
       let row = 0;
       const n = text.length;
+      // This function's bytecode (453 bytes) sits just under V8's inlining limit (460): the
+      // engine's `collect` inlines it, and a version over the limit ran measurably slower. Keep
+      // the loop small; rarely needed work belongs after the scan (see `TextCues`).
       // Each call below has a single call site that ordinary texts reach early: V8 deoptimizes a
       // scan on a call it never saw run (a separate close after the loop did so again and again
       // in the benchmark). So the end of the text, which closes a cluster running to it, goes
@@ -299,6 +382,8 @@ export function compileCueScanner(lists: readonly (readonly string[] | undefined
         }
         if (e & KEYWORD) {
           for (let j = outAt[row]!, end = j + 1 + outFlat[j]!; ++j < end;) hits[outFlat[j]!] = 1;
+          // One pair past the limit tells `keywordEnds` that the text held too many.
+          if (e & RECORD && marks.length <= limit) marks.push(row, i + 1);
         }
         if (e & OPEN) clusterStart = startOfCluster(text, i);
         else if (e & CLOSE) {
@@ -308,7 +393,7 @@ export function compileCueScanner(lists: readonly (readonly string[] | undefined
         if (e & WRAPPED) wrapped = true;
         if (e & OUT) outside = true;
       }
-      return { hits, outside, wrapped, clusters, letterDigits };
+      return new TextCues(hits, outside, wrapped, clusters, letterDigits, marks, tables);
     },
   };
 }

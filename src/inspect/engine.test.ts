@@ -216,4 +216,47 @@ describe('detector hints (cue pass reports words without gating)', () => {
     expect(new TextScan('name').hinted(hints)).toBeUndefined();
     expect(new TextScan('name', scanner.scan('name'), map).hinted(['name'])).toBeUndefined();
   });
+
+  it('hands recording detectors their keyword ends, and keeps every gate and the overlap order', () => {
+    // Recording lists go first in the cue pass; each detector must still find its own gate, its
+    // own ends, and rank by its place in the catalogue.
+    const seen = new Map<string, readonly number[] | undefined>();
+    const recording = (id: string, keywords: string[], score: number): Detector => ({
+      id, types: ['R'], keywords, keywordPositions: true,
+      detect(text, ctx) {
+        const ends = ctx.scan?.keywordEnds(keywords);
+        seen.set(id, ends);
+        return (ends ?? []).map((e) => ({ type: 'R', start: e - keywords[0]!.length, end: e, score, detector: id }));
+      },
+    });
+    const plain = wordDetector('p', 'R', 'xyz', 0.9, ['xyz']);
+    const ungated = wordDetector('u', 'R', 'abc', 0.9);
+    const dets = [plain, recording('r1', ['abc'], 0.9), ungated, recording('r2', ['xyz'], 0.9), recording('r3', ['none'], 0.9)];
+    const ins = compileInspector(spec({ R: 0 }), dets);
+    const found = ins.inspect('ABC xyz abc');
+    expect(seen.get('r1')).toEqual([3, 11]);
+    expect(seen.get('r2')).toEqual([7]);
+    expect(seen.has('r3')).toBe(false);
+    // Equal scores and lengths: the detector listed earlier wins each span.
+    expect(found.map((f) => [f.start, f.detector])).toEqual([[0, 'r1'], [4, 'p'], [8, 'r1']]);
+    expect(plain.calls).toBe(1);
+    expect(ungated.calls).toBe(1);
+  });
+
+  it('TextScan.keywordEnds answers from the cue pass only for the lists it recorded', async () => {
+    const { compileCueScanner } = await import('./cue-scan.ts');
+    const { TextScan } = await import('./text-scan.ts');
+    const recorded = ['로', '길'];
+    const other = ['key'];
+    const scanner = compileCueScanner([recorded, other], { record: 1 });
+    const map = new Map([[recorded, 0]]);
+    const at = (t: string, list: readonly string[]): readonly number[] | undefined => new TextScan(t, scanner.scan(t), undefined, map).keywordEnds(list);
+    expect(at('테헤란로 1길', recorded)).toEqual([4, 7]);
+    expect(at('no road here', recorded)).toEqual([]);
+    expect(at('key', other)).toBeUndefined();
+    expect(at('로', ['로', '길'])).toBeUndefined();
+    expect(new TextScan('테헤란로').keywordEnds(recorded)).toBeUndefined();
+    const capped = compileCueScanner([recorded], { record: 1, cap: 1 });
+    expect(new TextScan('로로', capped.scan('로로'), undefined, map).keywordEnds(recorded)).toBeUndefined();
+  });
 });

@@ -3,9 +3,9 @@
  * Turns a policy's detection part (rules, dictionaries, custom patterns) into an `Inspector`: the
  * one function the pipeline calls on every text. It picks the detectors the policy switches on,
  * reads each text once for the cues they share (`cue-scan.ts`: every detector's keyword
- * prefilter, the number clusters, the disguise hints), runs the detectors whose keywords occurred,
- * drops findings under each type's minimum score and resolves overlaps so every character belongs
- * to at most one finding.
+ * prefilter and, for detectors that ask, where their keywords end; the number clusters; the
+ * disguise hints), runs the detectors whose keywords occurred, drops findings under each type's
+ * minimum score and resolves overlaps so every character belongs to at most one finding.
  *
  * Overlap rule: among overlapping findings the higher score wins, then the longer span, then the
  * detector listed earlier (built-ins in registry order, then dictionaries, then custom patterns).
@@ -101,14 +101,24 @@ export function compileInspector(
   // all seventy cost as much as scanning a short text.
   const cueLists: (readonly string[])[] = [];
   /** Per detector: its keyword list's index in the cue pass's hits, -1 if it is not gated. */
-  const hitAt = detectors.map((d) => (hasKeywords(d) ? cueLists.push(d.keywords!) - 1 : -1));
+  const hitAt = detectors.map(() => -1);
+  // Lists whose keyword ends the pass records come first: the pass records for the first few.
+  /** Each recording detector's keyword list, by identity, to its list in the cue pass. */
+  const recordLists = new Map<readonly string[], number>();
+  for (const [order, d] of detectors.entries()) {
+    if (d.keywordPositions !== true || !hasKeywords(d)) continue;
+    hitAt[order] = cueLists.push(d.keywords!) - 1;
+    recordLists.set(d.keywords!, hitAt[order]!);
+  }
+  const record = cueLists.length;
+  for (const [order, d] of detectors.entries()) if (hitAt[order] === -1 && hasKeywords(d)) hitAt[order] = cueLists.push(d.keywords!) - 1;
   /** Each detector's hint list, by identity, to its list in the cue pass. */
   const hintLists = new Map<readonly string[], number>();
   for (const d of detectors) {
     if (d.hints !== undefined && d.hints.length > 0 && !hintLists.has(d.hints)) hintLists.set(d.hints, cueLists.push(d.hints) - 1);
   }
   const cueScanner = hitAt.some((h) => h >= 0) || detectors.some((d) => builtins.includes(d))
-    ? compileCueScanner(cueLists)
+    ? compileCueScanner(cueLists, { record })
     : undefined;
   const types = new Set<string>();
   for (const d of detectors) for (const t of d.types) if (minScore.has(t)) types.add(t);
@@ -116,7 +126,7 @@ export function compileInspector(
   /** Runs every active detector on `text` (the original or a view of it) into `out`, in original offsets. */
   function collect(text: string, view: NormalizedView | null, out: Ranked[]): Cues | undefined {
     const cues = cueScanner?.scan(text);
-    const ctx = { scan: new TextScan(text, cues, hintLists) };
+    const ctx = { scan: new TextScan(text, cues, hintLists, recordLists) };
     const hits = cues?.hits;
     for (let order = 0; order < detectors.length; order++) {
       const detector = detectors[order]!;

@@ -2,8 +2,9 @@
  * @module inspect/text-scan
  * Work shared by every detector that runs on one text, done once per `inspect` call instead of
  * once per detector: the lower-cased copy (context words), the number clusters (where any of
- * the dozen number detectors could start a match) and a memo for results several detectors
- * share (the thirteen-digit reading behind RRN, FRN and CRN).
+ * the dozen number detectors could start a match), where the keywords of detectors that search
+ * for them again end (`keywordEnds`, recorded by the cue pass) and a memo for results several
+ * detectors share (the thirteen-digit reading behind RRN, FRN and CRN).
  *
  * Why number clusters: cards, phones, national IDs, SSNs and IPv4 addresses each used to run their
  * own regex over the whole text; on prose, code and logs those scans found nothing but still cost
@@ -185,7 +186,21 @@ export class TextScan {
     private readonly cues?: Cues,
     /** Detector hint lists (by identity) to their index in `cues.hits`. */
     private readonly hintLists?: ReadonlyMap<readonly string[], number>,
+    /** Keyword lists (by identity) whose ends the cue pass recorded, to their index in `cues.hits`. */
+    private readonly recordLists?: ReadonlyMap<readonly string[], number>,
   ) {}
+
+  /**
+   * Ascending positions just past each occurrence of one of `keywords` (a detector's `keywords`
+   * array, with `keywordPositions` set), case folded as the cue pass folds it (ASCII letters;
+   * callers confirm case where it matters); undefined when the pass did not record them (no cues,
+   * a list it does not know, or more than its cap), and the detector must search itself.
+   */
+  keywordEnds(keywords: readonly string[]): readonly number[] | undefined {
+    const i = this.recordLists?.get(keywords);
+    if (i === undefined || this.cues === undefined) return undefined;
+    return this.cues.keywordEnds(i);
+  }
 
   /**
    * Whether one of `hints` (a detector's `hints` array, lower-case) occurs in the text, ignoring

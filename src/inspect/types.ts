@@ -45,5 +45,12 @@ export interface Detector {
    * detector can skip its own search for them. Pass this very array to `hinted`.
    */
   readonly hints?: readonly string[];
+  /**
+   * Set by a detector that searches the text for its own `keywords` again (a title syllable, an
+   * address suffix, a key prefix): the engine's cue pass then records where they end, and
+   * `ctx.scan.keywordEnds(keywords)` (this very array) hands the positions over. Absent them
+   * (`undefined`: detector called on its own, or too many), the detector searches as it would without.
+   */
+  readonly keywordPositions?: boolean;
   detect(text: string, ctx: DetectContext): Finding[];
 }

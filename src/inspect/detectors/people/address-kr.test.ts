@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { addressKr } from './address-kr.ts';
+import { compileCueScanner } from '../../cue-scan.ts';
+import { TextScan } from '../../text-scan.ts';
+import type { Finding } from '../../types.ts';
 
 const found = (text: string): string[] => addressKr.detect(text, {}).map((f) => text.slice(f.start, f.end));
 
@@ -53,5 +56,42 @@ describe('address.kr', () => {
       const text = parts.join('');
       if (addressKr.detect(text, {}).length > 0) expect(keys.some((k) => text.includes(k))).toBe(true);
     }), { numRuns: 3000 });
+  });
+});
+
+describe('address.kr with the cue pass\'s keyword ends', () => {
+  const keywords = addressKr.keywords!;
+  const recorded = new Map([[keywords, 0]]);
+  /** As the engine calls it: the cue pass recorded where the anchor syllables end. */
+  const scanners = [compileCueScanner([keywords], { record: 1 }), compileCueScanner([keywords], { record: 1, cap: 1 })];
+  const viaCues = (text: string, cap?: 1): Finding[] => {
+    const scanner = scanners[cap === undefined ? 0 : 1]!;
+    return addressKr.detect(text, { scan: new TextScan(text, scanner.scan(text), undefined, recorded) });
+  };
+
+  it('asks for the positions and finds exactly what its own anchor search finds', () => {
+    expect(addressKr.keywordPositions).toBe(true);
+    // Every kind of gap between a syllable and its number: plain spaces (told by hand), other
+    // spaces, 산, line breaks, and too many spaces (left to the anchor regex).
+    const piece = fc.constantFrom(
+      '서울특별시', '강남구', '테헤란로', '152', ' ', '  ', '   ', '\t', '\u00a0', '\u3000', '\n', '\r', '역삼동', '737', '산', '번지',
+      '읍', '면', '리', '길', '가', '3동', '101호', ', ', '경기도', '수원시', '-', '12', '1', 'a', '.', '\ud800', '\u{1f600}', '10길',
+    );
+    fc.assert(fc.property(fc.array(piece, { maxLength: 12 }), (parts) => {
+      const text = parts.join('');
+      const alone = addressKr.detect(text, {});
+      expect(viaCues(text)).toEqual(alone);
+      expect(viaCues(text, 1)).toEqual(alone);
+    }), { numRuns: 4000 });
+  });
+
+  it('confirms anchors at the end of the text and across every gap the anchor allows', () => {
+    for (const text of [
+      '역삼동', '역삼동 ', '역삼동 1', '역삼동  123-45', '역삼동   123-45', '역삼동\t123-45번지', '도동리 산 1-2', '도동리산1-2', '도동리  산  1-2',
+      '도동리 산', '역삼동\u00a0737번지', '역삼동\n737번지', '서울 강남구 역삼동 737', '서울특별시 강남구 테헤란로 152',
+    ]) {
+      expect(viaCues(text), text).toEqual(addressKr.detect(text, {}));
+    }
+    expect(viaCues('배송지는 역삼동 123-45번지입니다')).toHaveLength(1);
   });
 });

@@ -8,7 +8,8 @@
  * A road or neighbourhood name alone is not an address; a province or 시/군/구 must come first,
  * or the lot number must look like one (a hyphenated pair or 번지).
  */
-import type { Detector, Finding } from '../../types.ts';
+import type { DetectContext, Detector, Finding } from '../../types.ts';
+import { scanOf } from '../../text-scan.ts';
 import { scanNearAnchors, type AnchoredScan } from './anchored-scan.ts';
 
 const SIDO =
@@ -43,9 +44,12 @@ const isDigit = (c: number): boolean => c >= 48 && c <= 57;
  * (spaces and 산 between allowed). The longest region + 읍/면 + road before that syllable is 48
  * characters; 64 leaves margin.
  */
-const ANCHOR_SYLLABLES = ['로', '길', '동', '읍', '면', '리', '가'];
+const ANCHOR_SYLLABLES: readonly string[] = ['로', '길', '동', '읍', '면', '리', '가'];
+const ANCHOR = `[${ANCHOR_SYLLABLES.join('')}][^\\S\\r\\n]{0,2}(?:산[^\\S\\r\\n]{0,2})?\\d`;
+const ANCHOR_AT = new RegExp(ANCHOR, 'y');
+const SAN = '산'.charCodeAt(0);
 const SCAN: AnchoredScan = {
-  anchor: new RegExp(`[${ANCHOR_SYLLABLES.join('')}][^\\S\\r\\n]{0,2}(?:산[^\\S\\r\\n]{0,2})?\\d`, 'g'),
+  anchor: new RegExp(ANCHOR, 'g'),
   // Most texts hold few or none of these syllables (code and logs with one Korean line): found
   // with indexOf, they cost a small fraction of a regex pass over every character.
   firstChars: ANCHOR_SYLLABLES.join(''),
@@ -59,18 +63,47 @@ const SCAN: AnchoredScan = {
   sticky: PATTERN,
 };
 
+/**
+ * Whether `SCAN.anchor` matches at `at`, where an anchor syllable stands. Most such syllables in
+ * prose are followed by another syllable or by a space and a word: those are told by hand, the
+ * rest (other spaces, 산) by the anchor regex.
+ */
+function anchorAt(text: string, at: number): boolean {
+  let q = at + 1;
+  // Greedy over plain spaces: a digit after them matches; a syllable other than 산 or an ASCII
+  // non-space does not, after any fewer spaces either (a space then stands there).
+  while (q < at + 3 && text.charCodeAt(q) === 32) q++;
+  const c = text.charCodeAt(q);
+  if (isDigit(c)) return true;
+  if (isHangul(c) ? c !== SAN : c < 128 && c !== 9 && c !== 11 && c !== 12 && c !== 32) return false;
+  ANCHOR_AT.lastIndex = at;
+  return ANCHOR_AT.test(text);
+}
+
+/** The anchors among the anchor syllables the cue pass found (`ends`: just past each), ascending. */
+function anchorsAt(text: string, ends: readonly number[]): number[] {
+  const out: number[] = [];
+  for (let k = 0; k < ends.length; k++) if (anchorAt(text, ends[k]! - 1)) out.push(ends[k]! - 1);
+  return out;
+}
+
 export const addressKr: Detector = {
   id: 'address.kr',
   types: ['ADDRESS'],
   // Every match holds an anchor, so one of its syllables: the cue pass skips texts without any.
   keywords: ANCHOR_SYLLABLES,
-  detect(text: string): Finding[] {
+  // Where they stand too: the anchors are then confirmed there, and the text is not searched again.
+  keywordPositions: true,
+  detect(text: string, ctx?: DetectContext): Finding[] {
     const out: Finding[] = [];
     try {
+      const ends = scanOf(text, ctx).keywordEnds(ANCHOR_SYLLABLES);
+      const anchors = ends === undefined ? undefined : anchorsAt(text, ends);
+      if (anchors !== undefined && anchors.length === 0) return out;
       scanNearAnchors(text, SCAN, (m) => {
         const score = m[1] !== undefined ? 0.85 : m[2] !== undefined ? 0.8 : 0.6;
         out.push({ type: 'ADDRESS', start: m.index, end: m.index + m[0].length, score, detector: 'address.kr' });
-      });
+      }, anchors);
     } catch {
       // Never throw: a detector failing must not fail the request.
     }

@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { personKo } from './person-ko.ts';
 import { NAME_LABELS, TITLES } from './korean-names.ts';
+import { compileCueScanner } from '../../cue-scan.ts';
+import { TextScan } from '../../text-scan.ts';
+import type { Finding } from '../../types.ts';
 
 const names = (text: string): string[] => personKo.detect(text, {}).map((f) => text.slice(f.start, f.end));
 
@@ -115,5 +118,38 @@ describe('person.ko', () => {
       if (keys.some((k) => text.includes(k))) return;
       expect(personKo.detect(text, {})).toEqual([]);
     }), { numRuns: 2000 });
+  });
+});
+
+describe('person.ko with the cue pass\'s keyword ends', () => {
+  const keywords = personKo.keywords!;
+  const recorded = new Map([[keywords, 0]]);
+  /** As the engine calls it: the cue pass recorded where the key syllables end. */
+  const scanners = [compileCueScanner([keywords], { record: 1 }), compileCueScanner([keywords], { record: 1, cap: 1 })];
+  const viaCues = (text: string, cap?: 1): Finding[] => {
+    const scanner = scanners[cap === undefined ? 0 : 1]!;
+    return personKo.detect(text, { scan: new TextScan(text, scanner.scan(text), undefined, recorded) });
+  };
+
+  it('asks for the positions and finds exactly what its own walk finds', () => {
+    expect(personKo.keywordPositions).toBe(true);
+    const piece = fc.constantFrom(
+      ...TITLES, ...NAME_LABELS, '김', '민수', '이', '지은', '남궁', ' ', '  ', ':', '：', '님', '씨', '박서준', '홍길동', '입니다',
+      '\n', 'a', '1', '가', '\u{1f600}', '\ud800', '\udc00', '\u00a0', '은', '고객',
+    );
+    fc.assert(fc.property(fc.array(piece, { maxLength: 14 }), (parts) => {
+      const text = parts.join('');
+      const alone = personKo.detect(text, {});
+      expect(viaCues(text)).toEqual(alone);
+      // Past the cap the detector walks the text itself.
+      expect(viaCues(text, 1)).toEqual(alone);
+    }), { numRuns: 3000 });
+  });
+
+  it('reads keys at both ends of the text and beside surrogates from the recorded ends', () => {
+    for (const text of ['\u{1f600}김민수님', '김민수 님\ud800', '\udc00성명:홍길동', '님', '', '김민수 과장님과 이지은 대리님이 참석합니다']) {
+      expect(viaCues(text)).toEqual(personKo.detect(text, {}));
+    }
+    expect(viaCues('김민수 과장').length).toBe(1);
   });
 });

@@ -9,7 +9,8 @@
  * Heuristic: precision comes from three filters, the surname list, a list of syllables used in
  * given names, and a stop-list of common words seen before titles (see korean-names.ts).
  */
-import type { Detector, Finding } from '../../types.ts';
+import type { DetectContext, Detector, Finding } from '../../types.ts';
+import { scanOf } from '../../text-scan.ts';
 import { GIVEN_SYLLABLES, NAME_LABELS, NOT_NAMES, SURNAMES_1, SURNAMES_2, TITLES } from './korean-names.ts';
 
 const SURNAME = `(?:${SURNAMES_2.join('|')}|[${SURNAMES_1}])`;
@@ -105,21 +106,34 @@ function sortedUnique(xs: number[]): number[] {
   return xs.filter((p, k) => k === 0 || xs[k - 1] !== p);
 }
 
-/** Where a label starts, and where a name before a title may start (a Hangul syllable not glued to another). */
-function cueStarts(text: string): { labels: number[]; names: number[] } {
+/** The key syllables, one string each: the detector's keywords. */
+const KEYWORDS: readonly string[] = [...KEYED.keys()].map((c) => String.fromCharCode(c));
+
+/**
+ * Where a label starts, and where a name before a title may start (a Hangul syllable not glued to
+ * another). `keyEnds`: the positions just past each key syllable, as the engine's cue pass
+ * recorded them; without them, the text is walked for the keys.
+ */
+function cueStarts(text: string, keyEnds: readonly number[] | undefined): { labels: number[]; names: number[] } {
   const labels: number[] = [];
   const names: number[] = [];
-  for (let hit = 0, n = text.length; hit < n; hit++) {
-    // One unsigned comparison rules out everything outside the Hangul block.
-    const h = text.charCodeAt(hit) - HANGUL_FIRST;
-    if (h >>> 0 >= HANGUL_COUNT || IS_KEY[h] === 0) continue;
-    for (const k of KEYED.get(h + HANGUL_FIRST) ?? []) {
+  const atKey = (hit: number): void => {
+    for (const k of KEYED.get(text.charCodeAt(hit)) ?? []) {
       const at = hit - k.offset;
       if (at < 0 || !text.startsWith(k.word, at)) continue;
       if (k.label) { labels.push(at); continue; }
       for (let p = Math.max(0, at - 5); p <= at - 2; p++) {
         if (isHangul(text.charCodeAt(p)) && (p === 0 || !isHangul(text.charCodeAt(p - 1)))) names.push(p);
       }
+    }
+  };
+  if (keyEnds !== undefined) {
+    for (let k = 0; k < keyEnds.length; k++) atKey(keyEnds[k]! - 1);
+  } else {
+    for (let hit = 0, n = text.length; hit < n; hit++) {
+      // One unsigned comparison rules out everything outside the Hangul block.
+      const h = text.charCodeAt(hit) - HANGUL_FIRST;
+      if (h >>> 0 < HANGUL_COUNT && IS_KEY[h] === 1) atKey(hit);
     }
   }
   return { labels: sortedUnique(labels), names: sortedUnique(names) };
@@ -137,8 +151,10 @@ export const personKo: Detector = {
   types: ['PERSON'],
   // Every match holds a title or a label, and each of those holds a key syllable: a text without
   // any (English, code, logs) has nothing here, and the engine's cue pass already knows that.
-  keywords: [...KEYED.keys()].map((c) => String.fromCharCode(c)),
-  detect(text: string): Finding[] {
+  keywords: KEYWORDS,
+  // The walk for the keys cost as much as all the rest of the detector on Korean text.
+  keywordPositions: true,
+  detect(text: string, ctx?: DetectContext): Finding[] {
     const out: Finding[] = [];
     const seen = new Set<number>();
     // Each pattern tried at its starts in text order, past its own last match, as a global scan would.
@@ -161,7 +177,7 @@ export const personKo: Detector = {
       }
     };
     try {
-      const { labels, names } = cueStarts(text);
+      const { labels, names } = cueStarts(text, scanOf(text, ctx).keywordEnds(KEYWORDS));
       // A labelled field is the strongest signal; one-syllable given names are rarer (0.6).
       scan(AFTER_LABEL_AT, labels, (g) => (g.length === 2 ? 0.85 : 0.7));
       scan(BEFORE_TITLE_AT, names, (g) => (g.length === 2 ? 0.75 : 0.6));

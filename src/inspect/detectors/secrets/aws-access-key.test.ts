@@ -2,6 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { awsAccessKey } from './aws-access-key.ts';
 import { UPPER_NUM, fakeRandom, matchedValues } from './fake-secrets.ts';
 import { shannonEntropy } from './entropy.ts';
+import fc from 'fast-check';
+import { compileCueScanner } from '../../cue-scan.ts';
+import { TextScan } from '../../text-scan.ts';
+import type { Finding } from '../../types.ts';
 
 const r = fakeRandom(13);
 
@@ -37,5 +41,40 @@ describe('secret.aws_access_key: entropy floor', () => {
   it('still drops patterned masks', () => {
     expect(matchedValues(awsAccessKey, 'AKIA0000111122223333')).toEqual([]);
     expect(matchedValues(awsAccessKey, 'AKIAABABABABABABABAB')).toEqual([]);
+  });
+});
+
+describe('secret.aws_access_key with the cue pass\'s keyword ends', () => {
+  const keywords = awsAccessKey.keywords!;
+  const recorded = new Map([[keywords, 0]]);
+  /** As the engine calls it: the cue pass recorded where the (case-folded) prefixes end. */
+  const scanners = [compileCueScanner([keywords], { record: 1 }), compileCueScanner([keywords], { record: 1, cap: 1 })];
+  const viaCues = (text: string, cap?: 1): Finding[] => {
+    const scanner = scanners[cap === undefined ? 0 : 1]!;
+    return awsAccessKey.detect(text, { scan: new TextScan(text, scanner.scan(text), undefined, recorded) });
+  };
+  const g = fakeRandom(5);
+
+  it('asks for the positions and finds exactly what a scan of the whole text finds', () => {
+    expect(awsAccessKey.keywordPositions).toBe(true);
+    // Overlapping and folded prefixes (`akiasia`, `AsIa`), keys glued to each other and to letters.
+    const piece = fc.constantFrom(
+      'AKIA', 'ASIA', 'ABIA', 'ACCA', 'akia', 'AsIa', 'AKIASIA', 'ACCACCA', g(UPPER_NUM, 16), g(UPPER_NUM, 16), g(UPPER_NUM, 12), '7EXAMPLE',
+      'X', 'x', '0', ' ', '=', '"', '\n', '\ud800', 'é',
+    );
+    fc.assert(fc.property(fc.array(piece, { maxLength: 10 }), (parts) => {
+      const text = parts.join('');
+      const alone = awsAccessKey.detect(text, {});
+      expect(viaCues(text)).toEqual(alone);
+      expect(viaCues(text, 1)).toEqual(alone);
+    }), { numRuns: 3000 });
+  });
+
+  it('confirms case and boundaries at each recorded start', () => {
+    const key = 'ASIA' + g(UPPER_NUM, 16);
+    for (const text of [key, `x${key}`, `${key}x`, `${key}${key}`, `${key} ${key}`, key.toLowerCase(), `AKI${key}`, `${key.slice(0, 19)}`]) {
+      expect(viaCues(text), text).toEqual(awsAccessKey.detect(text, {}));
+    }
+    expect(viaCues(`id=${key}`)).toHaveLength(1);
   });
 });
