@@ -110,6 +110,7 @@ function main(): void {
     keywords: d.keywords,
     // The same array, not a copy: the engine finds a detector's hint list by identity.
     hints: d.hints,
+    keywordPositions: d.keywordPositions,
     detect(t, ctx) {
       const t0 = performance.now();
       try { return d.detect(t, ctx); } finally { spent.set(d.id, (spent.get(d.id) ?? 0) + performance.now() - t0); }
