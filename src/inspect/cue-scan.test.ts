@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { compileCueScanner } from './cue-scan.ts';
+import { compileCueScanner, type CueScanner } from './cue-scan.ts';
 import { findClusters } from './text-scan.ts';
 import { BUILTIN_DETECTORS } from './registry.ts';
 
@@ -69,18 +69,10 @@ describe('compileCueScanner', () => {
       )
       .map((a) => a.join(''));
     fc.assert(fc.property(longText, (text) => {
-      const cues = scanner.scan(text);
-      expect([...cues.hits]).toEqual(regexHits(lists, text));
-      expect(cues.clusters).toEqual(flatClusters(text));
-      expect(cues.wrapped).toBe(/\d[ \t\r]*\n[ \t\r]*\d/.test(text));
-      expect(cues.outside).toBe(/[^\x00-\x7f\uac00-\ud7a3]/.test(text));
-      expect(cues.letterDigits).toEqual([...text.matchAll(/(?<=[A-Za-z])\d/g)].map((m) => m.index));
+      expectCuesAsRegexesRead(scanner, lists, text);
     }), { numRuns: 2000 });
     for (const text of ['é', 'xé1', 'token 4111 1111 1111 1111', '1\n2', 'a1', '가 1234', 'KEY 12 34 5678']) {
-      const cues = scanner.scan(text);
-      expect([...cues.hits]).toEqual(regexHits(lists, text));
-      expect(cues.clusters).toEqual(flatClusters(text));
-      expect(cues.letterDigits).toEqual([...text.matchAll(/(?<=[A-Za-z])\d/g)].map((m) => m.index));
+      expectCuesAsRegexesRead(scanner, lists, text);
     }
   });
 
@@ -101,12 +93,7 @@ describe('compileCueScanner', () => {
       'sk-', 'xsk-', '-----BEGIN', 'pass', '비밀번호', 'ab12cd34', 'GB82 WEST 1234 5698 7654 32',
     ];
     for (const text of cases) {
-      const cues = scanner.scan(text);
-      expect([...cues.hits]).toEqual(regexHits(lists, text));
-      expect(cues.clusters).toEqual(flatClusters(text));
-      expect(cues.wrapped).toBe(/\d[ \t\r]*\n[ \t\r]*\d/.test(text));
-      expect(cues.outside).toBe(/[^\x00-\x7f\uac00-\ud7a3]/.test(text));
-      expect(cues.letterDigits).toEqual([...text.matchAll(/(?<=[A-Za-z])\d/g)].map((m) => m.index));
+      expectCuesAsRegexesRead(scanner, lists, text);
     }
     expect(scanner.scan('tel 010-1234-5678').clusters).toEqual([4, 17, 11, 0]);
     expect(scanner.scan('x1y2').letterDigits).toEqual([1, 3]);
@@ -121,15 +108,20 @@ describe('compileCueScanner', () => {
       .array(fc.constantFrom('a', 'A', '1', '2', '4111', '9', '-', ' ', '.', '\n', 'x', 'é', 'É', '가', '(', '+', '\u2013'), { maxLength: 40 })
       .map((a) => a.join(''));
     fc.assert(fc.property(text, (t) => {
-      const cues = s.scan(t);
-      expect([...cues.hits]).toEqual(regexHits(odd, t));
-      expect(cues.clusters).toEqual(flatClusters(t));
-      expect(cues.wrapped).toBe(/\d[ \t\r]*\n[ \t\r]*\d/.test(t));
-      expect(cues.outside).toBe(/[^\x00-\x7f\uac00-\ud7a3]/.test(t));
-      expect(cues.letterDigits).toEqual([...t.matchAll(/(?<=[A-Za-z])\d/g)].map((m) => m.index));
+      expectCuesAsRegexesRead(s, odd, t);
     }), { numRuns: 3000 });
   });
 });
+
+/** Every cue `scanner` finds in `text` equals what the regexes the cue pass replaced report. */
+function expectCuesAsRegexesRead(scanner: CueScanner, lists: readonly (readonly string[] | undefined)[], text: string): void {
+  const cues = scanner.scan(text);
+  expect([...cues.hits]).toEqual(regexHits(lists, text));
+  expect(cues.clusters).toEqual(flatClusters(text));
+  expect(cues.wrapped).toBe(/\d[ \t\r]*\n[ \t\r]*\d/.test(text));
+  expect(cues.outside).toBe(/[^\x00-\x7f\uac00-\ud7a3]/.test(text));
+  expect(cues.letterDigits).toEqual([...text.matchAll(/(?<=[A-Za-z])\d/g)].map((m) => m.index));
+}
 
 /** Every position just past an occurrence of one of `words`, matched as the hits are (`/…/i`). */
 function naiveEnds(words: readonly string[], text: string): number[] {
