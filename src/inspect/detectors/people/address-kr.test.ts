@@ -1,9 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { addressKr } from './address-kr.ts';
-import { compileCueScanner } from '../../cue-scan.ts';
-import { TextScan } from '../../text-scan.ts';
-import type { Finding } from '../../types.ts';
+import { detectViaKeywordEnds } from '../../../../test/support/keyword-ends.ts';
 
 const found = (text: string): string[] => addressKr.detect(text, {}).map((f) => text.slice(f.start, f.end));
 
@@ -60,14 +58,8 @@ describe('address.kr', () => {
 });
 
 describe('address.kr with the cue pass\'s keyword ends', () => {
-  const keywords = addressKr.keywords!;
-  const recorded = new Map([[keywords, 0]]);
   /** As the engine calls it: the cue pass recorded where the anchor syllables end. */
-  const scanners = [compileCueScanner([keywords], { record: 1 }), compileCueScanner([keywords], { record: 1, cap: 1 })];
-  const viaCues = (text: string, cap?: 1): Finding[] => {
-    const scanner = scanners[cap === undefined ? 0 : 1]!;
-    return addressKr.detect(text, { scan: new TextScan(text, scanner.scan(text), undefined, recorded) });
-  };
+  const viaCues = detectViaKeywordEnds(addressKr);
 
   it('asks for the positions and finds exactly what its own anchor search finds', () => {
     expect(addressKr.keywordPositions).toBe(true);
@@ -81,7 +73,7 @@ describe('address.kr with the cue pass\'s keyword ends', () => {
       const text = parts.join('');
       const alone = addressKr.detect(text, {});
       expect(viaCues(text)).toEqual(alone);
-      expect(viaCues(text, 1)).toEqual(alone);
+      expect(viaCues(text, true)).toEqual(alone);
     }), { numRuns: 4000 });
   });
 

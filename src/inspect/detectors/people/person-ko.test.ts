@@ -2,9 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { personKo } from './person-ko.ts';
 import { NAME_LABELS, TITLES } from './korean-names.ts';
-import { compileCueScanner } from '../../cue-scan.ts';
-import { TextScan } from '../../text-scan.ts';
-import type { Finding } from '../../types.ts';
+import { detectViaKeywordEnds } from '../../../../test/support/keyword-ends.ts';
 
 const names = (text: string): string[] => personKo.detect(text, {}).map((f) => text.slice(f.start, f.end));
 
@@ -122,14 +120,8 @@ describe('person.ko', () => {
 });
 
 describe('person.ko with the cue pass\'s keyword ends', () => {
-  const keywords = personKo.keywords!;
-  const recorded = new Map([[keywords, 0]]);
   /** As the engine calls it: the cue pass recorded where the key syllables end. */
-  const scanners = [compileCueScanner([keywords], { record: 1 }), compileCueScanner([keywords], { record: 1, cap: 1 })];
-  const viaCues = (text: string, cap?: 1): Finding[] => {
-    const scanner = scanners[cap === undefined ? 0 : 1]!;
-    return personKo.detect(text, { scan: new TextScan(text, scanner.scan(text), undefined, recorded) });
-  };
+  const viaCues = detectViaKeywordEnds(personKo);
 
   it('asks for the positions and finds exactly what its own walk finds', () => {
     expect(personKo.keywordPositions).toBe(true);
@@ -142,7 +134,7 @@ describe('person.ko with the cue pass\'s keyword ends', () => {
       const alone = personKo.detect(text, {});
       expect(viaCues(text)).toEqual(alone);
       // Past the cap the detector walks the text itself.
-      expect(viaCues(text, 1)).toEqual(alone);
+      expect(viaCues(text, true)).toEqual(alone);
     }), { numRuns: 3000 });
   });
 

@@ -3,9 +3,7 @@ import { awsAccessKey } from './aws-access-key.ts';
 import { UPPER_NUM, fakeRandom, matchedValues } from './fake-secrets.ts';
 import { shannonEntropy } from './entropy.ts';
 import fc from 'fast-check';
-import { compileCueScanner } from '../../cue-scan.ts';
-import { TextScan } from '../../text-scan.ts';
-import type { Finding } from '../../types.ts';
+import { detectViaKeywordEnds } from '../../../../test/support/keyword-ends.ts';
 
 const r = fakeRandom(13);
 
@@ -45,14 +43,8 @@ describe('secret.aws_access_key: entropy floor', () => {
 });
 
 describe('secret.aws_access_key with the cue pass\'s keyword ends', () => {
-  const keywords = awsAccessKey.keywords!;
-  const recorded = new Map([[keywords, 0]]);
   /** As the engine calls it: the cue pass recorded where the (case-folded) prefixes end. */
-  const scanners = [compileCueScanner([keywords], { record: 1 }), compileCueScanner([keywords], { record: 1, cap: 1 })];
-  const viaCues = (text: string, cap?: 1): Finding[] => {
-    const scanner = scanners[cap === undefined ? 0 : 1]!;
-    return awsAccessKey.detect(text, { scan: new TextScan(text, scanner.scan(text), undefined, recorded) });
-  };
+  const viaCues = detectViaKeywordEnds(awsAccessKey);
   const g = fakeRandom(5);
 
   it('asks for the positions and finds exactly what a scan of the whole text finds', () => {
@@ -66,7 +58,7 @@ describe('secret.aws_access_key with the cue pass\'s keyword ends', () => {
       const text = parts.join('');
       const alone = awsAccessKey.detect(text, {});
       expect(viaCues(text)).toEqual(alone);
-      expect(viaCues(text, 1)).toEqual(alone);
+      expect(viaCues(text, true)).toEqual(alone);
     }), { numRuns: 3000 });
   });
 
