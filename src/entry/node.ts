@@ -50,12 +50,16 @@ export async function startGateway(cfg: GatewayConfig, opts: StartOptions = {}):
   // Policy files are read before the database is touched.
   const policyFiles = readPolicyFiles(cfg.policies);
   const db = openDatabase(cfg.db);
-  // The store holds every version; files whose text differs from the version in force become a
-  // new version (all or nothing), so policies kept in git win at start. The running set is the store's.
+  // The store holds every version; a file changed since it was last imported becomes a new version
+  // (all or nothing), so a change made in git wins at start; a file unchanged since then leaves a
+  // later console edit in force (a restart must not silently undo it). The running set is the store's.
   const policyStore = createSqlitePolicyStore(db);
   let registry: PolicyRegistry;
   try {
-    const imported = await importPolicySources(policyStore, policyFiles, 'import');
+    const imported = await importPolicySources(policyStore, policyFiles, 'import', {
+      keepLaterEdits: true,
+      onKept: (id, file) => progress(`kept policy '${id}' as edited after ${file} was imported; \`veil policy export\` writes it back to the file`),
+    });
     if (imported.length) progress(`imported policies from ${cfg.policies}: ${imported.join(', ')}`);
     registry = await createPolicyRegistry(policyStore, { defaultPolicy: cfg.default_policy });
   } catch (e) {

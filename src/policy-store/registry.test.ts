@@ -41,6 +41,53 @@ describe('policy registry', () => {
     expect((await store.history('base')).map((h) => h.version)).toEqual([4, 3, 2, 1]);
   });
 
+  it('keepLaterEdits (Node start): a console edit survives a restart while its file is unchanged; a changed file wins', async () => {
+    const { store, registry } = await setup();
+    const start = (text: string) => {
+      const kept: string[] = [];
+      const imported = importPolicySources(store, [{ file: 'base.yaml', text }, { file: 'team.yaml', text: TEAM }], 'import', {
+        keepLaterEdits: true,
+        onKept: (id, file) => kept.push(`${id}:${file}`),
+      });
+      return imported.then((ids) => ({ ids, kept }));
+    };
+    const edit = async (source: string) => {
+      expect((await registry.save({ source, author: 'alice', message: 'm', mode: { update: 'base' } })).kind).toBe('saved');
+    };
+    const inForce = async () => (await store.get('base'))!.source;
+
+    const tightened = BASE.replace('redact', 'block');
+    await edit(tightened);
+    // Restart with the file as it was imported: the edit stays, and the operator is told why.
+    expect(await start(BASE)).toEqual({ ids: [], kept: ['base:base.yaml'] });
+    expect(await inForce()).toBe(tightened);
+    // `veil policy export` writes the edit back; a later edit then survives a restart too.
+    expect(await start(tightened)).toEqual({ ids: [], kept: [] });
+    const later = tightened + '# reviewed\n';
+    await edit(later);
+    expect(await start(tightened)).toEqual({ ids: [], kept: ['base:base.yaml'] });
+    expect(await inForce()).toBe(later);
+    // A file changed in git to a text the store never had wins, once.
+    const fromGit = BASE + '# from git\n';
+    expect((await start(fromGit)).ids).toEqual(['base']);
+    expect(await inForce()).toBe(fromGit);
+    expect((await start(fromGit)).ids).toEqual([]);
+    // A revert in git to a text imported before the last import wins as well.
+    expect((await start(BASE)).ids).toEqual(['base']);
+    expect(await inForce()).toBe(BASE);
+  });
+
+  it('keepLaterEdits keeps an edit of a policy that was made in the console and exported', async () => {
+    const { store, registry } = await setup();
+    const made = 'id: made\nrules:\n  PHONE: { action: redact }\n';
+    expect((await registry.save({ source: made, author: 'alice', message: 'new', mode: { create: true } })).kind).toBe('saved');
+    const edited = made.replace('redact', 'block');
+    expect((await registry.save({ source: edited, author: 'alice', message: 'm', mode: { update: 'made' } })).kind).toBe('saved');
+    const files = [{ file: 'base.yaml', text: BASE }, { file: 'team.yaml', text: TEAM }, { file: 'made.yaml', text: made }];
+    expect(await importPolicySources(store, files, 'import', { keepLaterEdits: true })).toEqual([]);
+    expect((await store.get('made'))!.source).toBe(edited);
+  });
+
   it('import is all or nothing, naming file, line and field', async () => {
     const { store } = await setup();
     const bad = importPolicySources(store, [

@@ -59,6 +59,19 @@ export interface PolicyRegistry {
 const label = (v: Pick<PolicyVersion, 'policyId' | 'version'>): string => `${v.policyId}@v${v.version}`;
 
 /**
+ * Whether `hash` is one of the versions from the newest one `author` imported up to the newest
+ * (`history` is newest first); all versions when none was imported (a policy made in the console
+ * and exported to a file).
+ */
+function knownSinceLastImport(history: readonly { author: string; hash: string }[], author: string, hash: string): boolean {
+  for (const h of history) {
+    if (h.hash === hash) return true;
+    if (h.author === author) return false;
+  }
+  return false;
+}
+
+/**
  * Imports policy files into the store: every file whose text differs from the version in force
  * becomes a new version. All or nothing — the whole set (files over the store) must validate, or
  * `PolicyLoadError` is thrown naming file, line and field and nothing is written.
@@ -69,12 +82,18 @@ const label = (v: Pick<PolicyVersion, 'policyId' | 'version'>): string => `${v.p
  * isolate undo the admin API's edits with the bundled text; instead a bundled text is imported
  * once — by the first isolate of the deploy that changed it — and an isolate of an older deploy
  * still running during a rollout cannot bring its text back either.
+ *
+ * `keepLaterEdits` (Node start): also skip a file whose text the store already had at or after
+ * its id's last import by `author` — the file has not changed since (or holds a later version,
+ * written back by `veil policy export`), so a version saved after it (a console edit) stays in
+ * force instead of being silently undone by a restart; `onKept` is told which. A file changed to
+ * any other text (an older one included: a revert in git) still wins.
  */
 export async function importPolicySources(
   store: PolicyStore,
   files: readonly { file: string; text: string }[],
   author = 'import',
-  opts: { onlyNewTexts?: boolean } = {},
+  opts: { onlyNewTexts?: boolean; keepLaterEdits?: boolean; onKept?: (policyId: string, file: string) => void } = {},
 ): Promise<string[]> {
   const errors: PolicyError[] = [];
   const byId = new Map<string, { file: string; text: string }>();
@@ -93,11 +112,15 @@ export async function importPolicySources(
     const hash = await sha256Hex(f.text);
     if (inForce.get(id) === hash) continue;
     if (opts.onlyNewTexts && inForce.has(id) && (await store.history(id)).some((h) => h.hash === hash)) continue;
+    if (opts.keepLaterEdits && inForce.has(id) && knownSinceLastImport(await store.history(id), author, hash)) {
+      opts.onKept?.(id, f.file);
+      continue;
+    }
     changed.push({ policyId: id, source: f.text, hash, author, message: `imported from ${f.file}` });
   }
-  if (opts.onlyNewTexts && changed.length === 0) return [];
+  if ((opts.onlyNewTexts || opts.keepLaterEdits) && changed.length === 0) return [];
   // Validated as the set it would become (stored versions with the files in place).
-  const incoming = opts.onlyNewTexts ? new Set(changed.map((c) => c.policyId)) : new Set(byId.keys());
+  const incoming = opts.onlyNewTexts || opts.keepLaterEdits ? new Set(changed.map((c) => c.policyId)) : new Set(byId.keys());
   const sources = current.filter((v) => !incoming.has(v.policyId)).map((v) => ({ file: label(v), text: v.source }));
   for (const id of incoming) sources.push(byId.get(id)!);
   await loadPolicies(sources); // throws PolicyLoadError: nothing written
