@@ -11,21 +11,13 @@
 import { parseArgs } from 'node:util';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
-import { Hono } from 'hono';
 import { createNodeHttpFetch } from '../src/providers/node-http-fetch.node.ts';
+import { bareProxyApp } from './lib/bare-app.ts';
 
 const { values } = parseArgs({ options: { upstream: { type: 'string' }, port: { type: 'string', default: '0' } } });
 const upstream = values.upstream!;
 const upstreamHttp = createNodeHttpFetch();
-const app = new Hono();
-app.post('/v1/chat/completions', async (c) => {
-  const res = await upstreamHttp.fetch(`${upstream}/chat/completions`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: 'Bearer sk-bench' },
-    body: await c.req.arrayBuffer(),
-  });
-  return new Response(res.body, { status: res.status, headers: { 'content-type': res.headers.get('content-type') ?? 'application/json' } });
-});
+const app = bareProxyApp((url, init) => upstreamHttp.fetch(url, init), upstream);
 const server = serve({ fetch: app.fetch, port: Number(values.port), hostname: '127.0.0.1' }, () => {
   process.stdout.write(`BARE_PROXY_URL=http://127.0.0.1:${(server.address() as AddressInfo).port}\n`);
 });

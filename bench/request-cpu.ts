@@ -22,7 +22,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { getRequestListener } from '@hono/node-server';
-import { Hono } from 'hono';
+import { bareProxyApp } from './lib/bare-app.ts';
 
 const { values } = parseArgs({
   options: {
@@ -107,15 +107,7 @@ interface Variant {
 
 async function bare(): Promise<Variant> {
   const up = await upstreamFetch(REPO);
-  const app = new Hono();
-  app.post('/v1/chat/completions', async (c) => {
-    const res = await up.fetch(`${upstreamUrl}/chat/completions`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: 'Bearer sk-bench' },
-      body: await c.req.arrayBuffer(),
-    });
-    return new Response(res.body, { status: res.status, headers: { 'content-type': res.headers.get('content-type') ?? 'application/json' } });
-  });
+  const app = bareProxyApp(up.fetch, upstreamUrl);
   return { name: 'bare', fetch: (r) => app.fetch(r), key: 'none', close: async () => up.close() };
 }
 
