@@ -68,7 +68,8 @@ export const LocalConfig = z
     /**
      * Least ms between two deliveries of streamed local text to the client; 0 sends every token at
      * once. Tokens arriving within the gap are joined into one event (the first token and the end
-     * are never held; a token waits less than the gap). Only a model faster than one token per gap
+     * are never held; held text leaves with the first token after the gap, or two gaps after the
+     * last event if the model stalls). Only a model faster than one token per gap
      * is ever affected; each event saved is CPU the gateway does not take from the model. The
      * default stays under the ~10 ms per token of the fastest real models, so only tiny models are
      * paced (bench/local-through-gateway.ts --gaps=0,8).
