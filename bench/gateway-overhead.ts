@@ -73,7 +73,7 @@ try {
   const t = await startTargets({ dir, replyBytes, chunkSize, portkey: !values['no-portkey'] });
   if (t.portkeyError) console.error(`portkey not measured: ${t.portkeyError}`);
   const targets: Target[] = [t.mock, t.bare, t.veil, ...(t.portkey ? [t.portkey] : [])];
-  const results: { name: string; rate: number; m: Record<string, Measured> }[] = [];
+  const results: { name: string; rate: number; m: Record<string, Measured>; raw: ProbeResult }[] = [];
 
   // Every case through every target before anything is measured: the first case measured must
   // not pay for the JIT warming the code paths of the later ones (Veil has far more code to
@@ -105,10 +105,13 @@ try {
     }
     const slowest = Math.min(...targets.filter((x) => x !== t.mock).map((x) => m[x.name]!.max.rps));
     const rate = Math.max(10, Math.min(maxRate, Math.floor(slowest / 2)));
+    const probe = (x: Target) => latencyProbe(x.url, { bodyFile, n: probeN, warmup: Math.min(200, probeN), headers: x.headers });
     for (const x of targets) {
       m[x.name]!.fixed = await autocannon(x.url, { body: b, connections: 16, seconds, rate, headers: x.headers });
-      m[x.name]!.probe = await latencyProbe(x.url, { bodyFile, n: probeN, warmup: Math.min(200, probeN), headers: x.headers });
+      m[x.name]!.probe = await probe(x);
     }
+    // The floor: what one hop through a proxy that does nothing adds on this machine.
+    const raw = await probe(t.raw);
     for (const x of targets) {
       const r = m[x.name]!;
       const bad = r.max.errors + r.max.non2xx + r.fixed!.errors + r.fixed!.non2xx + r.probe!.failed;
@@ -116,7 +119,8 @@ try {
         `${c.name.padEnd(31)} ${x.name.padEnd(11)} max ${Math.round(r.max.rps)} req/s, ${r.cpuUs?.toFixed(0) ?? '–'} µs CPU/req | @${rate}/s p50 ${r.fixed!.p50} p99 ${r.fixed!.p99} ms | probe p50 ${r.probe!.p50} p99 ${r.probe!.p99} µs${bad ? ` | ${bad} FAILED` : ''}`,
       );
     }
-    results.push({ name: c.name, rate, m });
+    console.error(`${c.name.padEnd(31)} ${'raw hop'.padEnd(11)} probe p50 ${raw.p50} p99 ${raw.p99} µs${raw.failed ? ` | ${raw.failed} FAILED` : ''}`);
+    results.push({ name: c.name, rate, m, raw });
   }
 
   const loadAfter = loadText();
@@ -124,16 +128,19 @@ try {
   const pk = has('portkey');
   const fmtProbe = (p: ProbeResult) => `${(p.p50 / 1000).toFixed(2)} / ${(p.p99 / 1000).toFixed(2)}`;
   const added = (a: ProbeResult, d: ProbeResult) => `${((a.p50 - d.p50) / 1000).toFixed(2)} / ${((a.p99 - d.p99) / 1000).toFixed(2)}`;
-  const failures = results.flatMap((r) => Object.entries(r.m).filter(([, v]) => v.max.non2xx + v.max.errors + v.fixed!.non2xx + v.fixed!.errors + v.probe!.failed > 0).map(([k]) => `${r.name} / ${k}`));
+  const failures = results.flatMap((r) => [
+    ...Object.entries(r.m).filter(([, v]) => v.max.non2xx + v.max.errors + v.fixed!.non2xx + v.fixed!.errors + v.probe!.failed > 0).map(([k]) => `${r.name} / ${k}`),
+    ...(r.raw.failed > 0 ? [`${r.name} / raw hop`] : []),
+  ]);
 
   const latency = [
-    `**Sequential latency** (${probeN} requests one after another on one keep-alive connection, after ${Math.min(200, probeN)} warm-up requests; µs resolution, shown in ms). Added = target minus mock direct, same run.`,
+    `**Sequential latency** (${probeN} requests one after another on one keep-alive connection, after ${Math.min(200, probeN)} warm-up requests; µs resolution, shown in ms). Added = target minus mock direct, same run. The raw hop (\`bench/lib/raw-proxy.ts\`: node:http in, node:http out, no framework, no work) is the floor: what a second loopback hop alone adds on this machine, before any proxy does anything.`,
     '',
-    `| prompt | direct p50 / p99 | bare proxy p50 / p99 | veil p50 / p99 |${pk ? ' portkey p50 / p99 |' : ''} **veil added** p50 / p99 |${pk ? ' portkey added p50 / p99 |' : ''} bare added p50 / p99 |`,
-    `| --- | --- | --- | --- |${pk ? ' --- |' : ''} --- |${pk ? ' --- |' : ''} --- |`,
-    ...results.map(({ name, m }) => {
+    `| prompt | direct p50 / p99 | raw hop p50 / p99 | bare proxy p50 / p99 | veil p50 / p99 |${pk ? ' portkey p50 / p99 |' : ''} **veil added** p50 / p99 |${pk ? ' portkey added p50 / p99 |' : ''} bare added p50 / p99 | raw hop added (floor) p50 / p99 |`,
+    `| --- | --- | --- | --- | --- |${pk ? ' --- |' : ''} --- |${pk ? ' --- |' : ''} --- | --- |`,
+    ...results.map(({ name, m, raw }) => {
       const d = m['mock direct']!.probe!;
-      return `| ${name} | ${fmtProbe(d)} | ${fmtProbe(m['bare proxy']!.probe!)} | ${fmtProbe(m.veil!.probe!)} |${pk ? ` ${fmtProbe(m.portkey!.probe!)} |` : ''} **${added(m.veil!.probe!, d)}** |${pk ? ` ${added(m.portkey!.probe!, d)} |` : ''} ${added(m['bare proxy']!.probe!, d)} |`;
+      return `| ${name} | ${fmtProbe(d)} | ${fmtProbe(raw)} | ${fmtProbe(m['bare proxy']!.probe!)} | ${fmtProbe(m.veil!.probe!)} |${pk ? ` ${fmtProbe(m.portkey!.probe!)} |` : ''} **${added(m.veil!.probe!, d)}** |${pk ? ` ${added(m.portkey!.probe!, d)} |` : ''} ${added(m['bare proxy']!.probe!, d)} | ${added(raw, d)} |`;
     }),
   ];
   const fixed = [
@@ -163,7 +170,7 @@ try {
     }),
   ];
   const setup = [
-    `Mock upstream answers every request with the same ${replyBytes}-byte reply (streamed as ${chunkSize}-character deltas, ~${Math.ceil(replyBytes / chunkSize)} events), so prompt size measures inspection cost. Veil runs \`bin/veil.mjs start\` with \`policies/default.yaml\` and the SQLite audit log on; the bare proxy is \`bench/bare-proxy.ts\` (@hono/node-server + the same node:http upstream client Veil uses, no auth, inspection or audit); ${pk ? 'Portkey is `@portkey-ai/gateway` 1.15.2 (`build/start-server.js --headless`, headers `x-portkey-provider: openai` and `x-portkey-custom-host: <mock>/v1`, no guardrails, no cache; streamed responses re-wrapped by `bench/lib/portkey-mutable-headers.mjs` to work around Portkey issue #1389)' : `Portkey not measured: ${t.portkeyError ?? 'skipped (--no-portkey)'}`}. Every target, the mock and each load generator is its own process on 127.0.0.1; 2 cores shared by all of them.`,
+    `Mock upstream answers every request with the same ${replyBytes}-byte reply (streamed as ${chunkSize}-character deltas, ~${Math.ceil(replyBytes / chunkSize)} events), so prompt size measures inspection cost. Veil runs \`bin/veil.mjs start\` with \`policies/default.yaml\` and the SQLite audit log on; the bare proxy is \`bench/bare-proxy.ts\` (@hono/node-server + the same node:http upstream client Veil uses, no auth, inspection or audit); the raw hop is \`bench/lib/raw-proxy.ts\` (sequential latency only); ${pk ? 'Portkey is `@portkey-ai/gateway` 1.15.2 (`build/start-server.js --headless`, headers `x-portkey-provider: openai` and `x-portkey-custom-host: <mock>/v1`, no guardrails, no cache; streamed responses re-wrapped by `bench/lib/portkey-mutable-headers.mjs` to work around Portkey issue #1389)' : `Portkey not measured: ${t.portkeyError ?? 'skipped (--no-portkey)'}`}. Every target, the mock and each load generator is its own process on 127.0.0.1; 2 cores shared by all of them.`,
     '',
     `Load average (1 / 5 / 15 min): **${loadBefore}** before, **${loadAfter}** after; run took ${Math.round((Date.now() - started) / 1000)} s.${failures.length ? ` Failed requests in: ${failures.join(', ')}.` : ' No failed requests.'}`,
   ];

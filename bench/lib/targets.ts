@@ -1,9 +1,10 @@
 /**
  * @module bench/lib/targets
  * Starts what the gateway benchmarks compare, each as its own process on 127.0.0.1: the mock
- * upstream, a bare @hono/node-server pass-through proxy, the Veil gateway (default policy, audit
- * log on) and Portkey's open-source gateway as plain pass-through. A target that cannot start is
- * reported with its error instead of failing the whole run.
+ * upstream, a bare @hono/node-server pass-through proxy, a raw node:http hop (the floor of any
+ * proxy's added latency), the Veil gateway (default policy, audit log on) and Portkey's
+ * open-source gateway as plain pass-through. A target that cannot start is reported with its
+ * error instead of failing the whole run.
  */
 import { join } from 'node:path';
 import { freePort, startProcess, tsx } from './procs.ts';
@@ -19,6 +20,8 @@ export interface Target {
 export interface Targets {
   mock: Target;
   bare: Target;
+  /** `bench/lib/raw-proxy.ts`: the floor of one proxy hop (no framework, no work). */
+  raw: Target;
   veil: Target;
   /** Null when Portkey could not be started; `portkeyError` says why. */
   portkey: Target | null;
@@ -40,6 +43,7 @@ export async function startTargets(o: TargetOptions): Promise<Targets> {
   const mockP = await startProcess(tsx('bench/lib/mock-server.ts', '--reply-bytes', String(o.replyBytes), '--chunk-size', String(o.chunkSize)), /MOCK_UPSTREAM_URL=(\S+)/);
   const mockUrl = mockP.match[1]!;
   const bareP = await startProcess(tsx('bench/bare-proxy.ts', '--upstream', `${mockUrl}/v1`), /BARE_PROXY_URL=(\S+)/);
+  const rawP = await startProcess(tsx('bench/lib/raw-proxy.ts', '--upstream', mockUrl), /RAW_PROXY_URL=(\S+)/);
   // VEIL_BIN runs another checkout's gateway (e.g. a copy from before a change) against the same peers.
   const veilP = await startProcess([process.env.VEIL_BIN ?? 'bin/veil.mjs', 'start'], /listening on (http:\/\/\S+)/, {
     PORT: '0',
@@ -70,6 +74,7 @@ export async function startTargets(o: TargetOptions): Promise<Targets> {
   return {
     mock: { name: 'mock direct', url: `${mockUrl}/v1/chat/completions`, headers: { authorization: 'Bearer sk-bench' }, pid: mockP.child.pid! },
     bare: { name: 'bare proxy', url: `${bareP.match[1]}/v1/chat/completions`, headers: {}, pid: bareP.child.pid! },
+    raw: { name: 'raw hop', url: `${rawP.match[1]}/v1/chat/completions`, headers: {}, pid: rawP.child.pid! },
     veil: { name: 'veil', url: `${veilP.match[1]}/v1/chat/completions`, headers: { authorization: `Bearer ${key}` }, pid: veilP.child.pid! },
     portkey,
     portkeyError,
