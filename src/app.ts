@@ -27,6 +27,7 @@ import { listModels } from './http/routes/models.ts';
 import type { GatewayKey, KeyStore } from './keys/types.ts';
 import { rejectSensitiveModelName } from './pipeline/inspect-request.ts';
 import { runPipeline } from './pipeline/run.ts';
+import { ConversationMemory } from './restore/conversation-memory.ts';
 import type { RouteTable } from './route/route.ts';
 import type { Pseudonymizer } from './transform/pseudonymizer.ts';
 import { isVeilError, VeilError } from './util/errors.ts';
@@ -80,6 +81,8 @@ export function createApp(deps: AppDeps): Hono<VeilEnv> {
     maxUpstreamStreamBytes: deps.limits.maxUpstreamStreamBytes ?? DEFAULT_UPSTREAM_STREAM_MAX_BYTES,
     log,
     now,
+    // Per app (so per Node process, per Workers isolate): in memory only, see the module.
+    conversations: new ConversationMemory(),
   };
 
   app.get('/healthz', (c) =>

@@ -30,6 +30,12 @@ export interface ParsedRequest {
   chat: CanonicalChat;
   /** Non-text parts (images, files) passed through untouched but counted in the audit. */
   opaqueParts: number;
+  /**
+   * Set by dialects whose upstream keeps answers and lets a request continue one (OpenAI
+   * Responses): the answer this request continues (whose placeholders the model may repeat),
+   * and whether the upstream will keep this request's answer for a later one to continue.
+   */
+  conversation?: { previousId: string | null; stored: boolean };
 }
 
 /** A stateful transform for one streamed field (restore placeholders, guard output). */
@@ -54,6 +60,11 @@ export interface StreamStats {
   finishReason?: string;
   /** The upstream sent an error event inside a 200 stream. */
   upstreamError?: string;
+  /**
+   * Called once with the upstream's id for this answer (Responses `resp_…`), as soon as an event
+   * carries it and before that event is passed on, so a client cannot continue the answer sooner.
+   */
+  onAnswerId?: (id: string) => void;
 }
 
 export interface Dialect {
@@ -75,8 +86,8 @@ export interface Dialect {
   parse(body: unknown): ParsedRequest;
   /** Writes transformed slot texts back into a copy of the body. */
   withTexts(req: ParsedRequest, texts: readonly string[]): JsonObject;
-  /** Non-streamed upstream answer → answer for the client. */
-  transformAnswer(json: unknown, t: AnswerTransforms): { json: unknown; usage?: Usage };
+  /** Non-streamed upstream answer → answer for the client; `answerId` when a later request may continue it. */
+  transformAnswer(json: unknown, t: AnswerTransforms): { json: unknown; usage?: Usage; answerId?: string };
   /** Streamed upstream answer → SSE events for the client. */
   transformStream(events: AsyncIterable<SseEvent>, t: AnswerTransforms, stats: StreamStats): AsyncIterable<SseEvent>;
   /** Local model output in this dialect. */

@@ -12,6 +12,7 @@ import type { AnswerTransforms, Dialect, ParsedRequest, StreamStats } from '../d
 import type { GatewayKey } from '../keys/types.ts';
 import { readBounded } from '../providers/remote.ts';
 import type { LocalModel } from '../providers/types.ts';
+import { conversationOwner, type ConversationMemory } from '../restore/conversation-memory.ts';
 import { checkModel, route, type RouteTable } from '../route/route.ts';
 import type { Pseudonymizer } from '../transform/pseudonymizer.ts';
 import { isVeilError, VeilError } from '../util/errors.ts';
@@ -34,6 +35,8 @@ export interface PipelineDeps {
   maxUpstreamStreamBytes: number;
   log: Logger;
   now: () => number;
+  /** Placeholders of answers a later request may continue (Responses `previous_response_id`); absent = none remembered. */
+  conversations?: ConversationMemory;
 }
 
 export interface RequestScope {
@@ -78,7 +81,8 @@ export async function runPipeline(dialect: Dialect, body: unknown, scope: Reques
   let upstreamBody = decision.action === 'redact' ? await redactRequest(dialect, req, inspection, policy, session) : req.body;
   if (target.upstreamModel !== req.model) upstreamBody = { ...upstreamBody, model: target.upstreamModel };
   const guard = policy.doc.inspect_output ? answerInspector(policy, deps.log, scope.requestId) : null;
-  const t = answerTransforms(session.reverse, guard);
+  const turn = conversationTurn(req, scope, deps, session.reverse);
+  const t = answerTransforms(turn.reverse, guard);
 
   // The controller itself, not its signal: the provider aborts it on timeout rather than
   // building a second controller linked to this one.
@@ -97,6 +101,7 @@ export async function runPipeline(dialect: Dialect, body: unknown, scope: Reques
       throw new VeilError('upstream_error', `Upstream provider '${target.provider.id}' returned a body that is not JSON.`);
     }
     const out = dialect.transformAnswer(json, t);
+    if (turn.remember && out.answerId) turn.remember(out.answerId);
     audit.set({ status: 200, tokensIn: out.usage?.promptTokens ?? null, tokensOut: out.usage?.completionTokens ?? null });
     // Nothing restored or masked (the dialect returned the parsed answer itself): send the
     // upstream's own bytes rather than serializing the same JSON again.
@@ -104,7 +109,7 @@ export async function runPipeline(dialect: Dialect, body: unknown, scope: Reques
   }
 
   if (!res.body) throw new VeilError('upstream_error', 'Upstream provider sent an empty stream.');
-  const stats: StreamStats = {};
+  const stats: StreamStats = turn.remember ? { onAnswerId: turn.remember } : {};
   const stalled = () => new VeilError('upstream_timeout', `Upstream stream stalled for ${deps.upstreamTimeoutMs} ms.`);
   const tooLong = () => new VeilError('upstream_error', `Upstream provider '${target.provider.id}' stream exceeded ${deps.maxUpstreamStreamBytes} bytes.`);
   const source = readSse(res.body, { idle: { ms: deps.upstreamTimeoutMs, error: stalled }, max: { bytes: deps.maxUpstreamStreamBytes, error: tooLong } });
@@ -135,6 +140,32 @@ async function runLocal(dialect: Dialect, req: ParsedRequest, model: LocalModel,
   const { usage, finishReason } = await gen.done;
   scope.audit.set({ status: 200, upstreamMs: round(deps.now() - tUp), tokensIn: usage.promptTokens, tokensOut: usage.completionTokens });
   return jsonResponse(JSON.stringify(dialect.renderLocal(text, { id: meta.id, model: meta.model, created: meta.created, usage, finishReason })), scope.headers);
+}
+
+/**
+ * The reverse map the answer is restored with, and what remembers it under the answer's id (null:
+ * nothing to remember). When the upstream keeps conversations, a request continuing an earlier
+ * answer only sends its new input, yet the model may repeat the earlier turns' placeholders: the
+ * entries remembered for that answer (for this gateway key only) are joined to the request's own.
+ */
+function conversationTurn(
+  req: ParsedRequest,
+  scope: RequestScope,
+  deps: PipelineDeps,
+  own: ReadonlyMap<string, string>,
+): { reverse: ReadonlyMap<string, string>; remember: ((answerId: string) => void) | null } {
+  const memory = deps.conversations;
+  const conv = req.conversation;
+  // Nothing continued and nothing to remember: the common case costs no lookup.
+  if (!memory || !conv || (conv.previousId === null && own.size === 0)) return { reverse: own, remember: null };
+  const owner = conversationOwner(scope.key);
+  const c = memory.continueFrom(owner, conv.previousId, own);
+  // Ids and counts only. A miss is routine (nothing was redacted earlier, another process, expired).
+  if (c.missed) deps.log.log('debug', 'previous response not remembered: earlier placeholders stay as written', { requestId: scope.requestId });
+  if (c.conflicts > 0) deps.log.log('warn', 'an earlier turn used a placeholder of this request for another value; this request\'s value wins', { requestId: scope.requestId, conflicts: c.conflicts });
+  const reverse = c.reverse;
+  const remember = conv.stored && reverse.size > 0 ? (answerId: string) => memory.remember(owner, answerId, reverse) : null;
+  return { reverse, remember };
 }
 
 /**

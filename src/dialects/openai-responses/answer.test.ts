@@ -49,6 +49,14 @@ describe('transformResponsesAnswer', () => {
     ]);
     expect(usage).toEqual({ promptTokens: 11, completionTokens: 22 });
   });
+
+  it('reports the answer id, restoring or not', () => {
+    const answer = responseObj('completed', []);
+    expect(transformResponsesAnswer(answer, restoring).answerId).toBe('resp_1');
+    expect(transformResponsesAnswer(answer, identity).answerId).toBe('resp_1');
+    expect(transformResponsesAnswer({ ...answer, id: 42 }, identity).answerId).toBeUndefined();
+    expect(transformResponsesAnswer('not an object', restoring)).toEqual({ json: 'not an object' });
+  });
 });
 
 describe('transformResponsesStream', () => {
@@ -106,6 +114,23 @@ describe('transformResponsesStream', () => {
   it('passes events through untouched when nothing needs restoring', async () => {
     const events = upstream(text, args, 5);
     expect(await collect(transformResponsesStream(from(events), identity, {}))).toEqual(events);
+  });
+
+  it('reports the answer id once, from response.created, before that event is passed on', async () => {
+    for (const t of [restoring, identity]) {
+      const seen: string[] = [];
+      let yieldedBefore = -1;
+      let yielded = 0;
+      const stats: StreamStats = {
+        onAnswerId: (id) => {
+          seen.push(id);
+          yieldedBefore = yielded;
+        },
+      };
+      for await (const _ of transformResponsesStream(from(upstream(text, args, 5)), t, stats)) yielded++;
+      expect(seen).toEqual(['resp_1']);
+      expect(yieldedBefore).toBe(0);
+    }
   });
 
   it('records an in-stream error event', async () => {

@@ -7,6 +7,7 @@
  * `content_part.*`, `output_item.*`, and `response.*` with the full response — are restored
  * whole, so the deltas a client accumulates and the final objects agree. When restoring, the
  * stream's `sequence_number`s are rewritten so they stay consecutive around released pieces.
+ * Both report the upstream's answer id (`resp_…`), which a later request may continue.
  */
 import type { Usage } from '../../providers/types.ts';
 import type { SseEvent } from '../../util/sse.ts';
@@ -74,10 +75,15 @@ function transformResponse(r: unknown, t: AnswerTransforms): unknown {
   return restoreToolEcho(out ?? r, t.text);
 }
 
-export function transformResponsesAnswer(json: unknown, t: AnswerTransforms): { json: unknown; usage?: Usage } {
-  const usage = isObj(json) ? responsesUsage(json.usage) : undefined;
-  if (t.identity) return { json, usage };
-  return { json: transformResponse(json, t), usage };
+/** The upstream's id of a response object, which a later request can name as `previous_response_id`. */
+const responseId = (r: Obj): string | undefined => (typeof r.id === 'string' && r.id !== '' ? r.id : undefined);
+
+export function transformResponsesAnswer(json: unknown, t: AnswerTransforms): { json: unknown; usage?: Usage; answerId?: string } {
+  if (!isObj(json)) return { json };
+  const usage = responsesUsage(json.usage);
+  const answerId = responseId(json);
+  if (t.identity) return { json, usage, answerId };
+  return { json: transformResponse(json, t), usage, answerId };
 }
 
 /** Streamed text fields: delta event → (its done event, the done event's whole-text field, restorer kind). */
@@ -108,6 +114,7 @@ export async function* transformResponsesStream(
 ): AsyncIterable<SseEvent> {
   const open = new Map<string, Pending>();
   let seq = 0;
+  let idSeen = false;
   const emit = (ev: SseEvent, j: Obj): SseEvent => {
     const out = typeof j.sequence_number === 'number' ? { ...j, sequence_number: seq++ } : j;
     return { ...ev, data: JSON.stringify(out) };
@@ -141,6 +148,14 @@ export async function* transformResponsesStream(
     const type = typeof j.type === 'string' ? j.type : (ev.event ?? '');
     if (type === 'error' || type === 'response.failed') stats.upstreamError = 'upstream sent an error event mid-stream';
     if (isObj(j.response)) {
+      // `response.created` comes first and already names the answer; reported before it goes out.
+      if (!idSeen && stats.onAnswerId) {
+        const id = responseId(j.response);
+        if (id !== undefined) {
+          idSeen = true;
+          stats.onAnswerId(id);
+        }
+      }
       const usage = responsesUsage(j.response.usage);
       if (usage) stats.usage = usage;
       if (typeof j.response.status === 'string' && type !== 'response.created' && type !== 'response.in_progress') stats.finishReason = j.response.status;

@@ -56,6 +56,14 @@ describe('parseResponsesRequest', () => {
     expect(errorOf(() => parseResponsesRequest({ model: 'm', input: [{ role: 'user', content: 7 }] })).code).toBe('invalid_request');
   });
 
+  it('says which answer a request continues and whether its own answer can be continued', () => {
+    expect(parseResponsesRequest({ model: 'm', input: 'x' }).conversation).toEqual({ previousId: null, stored: true });
+    expect(parseResponsesRequest({ model: 'm', input: 'x', previous_response_id: 'resp_1' }).conversation).toEqual({ previousId: 'resp_1', stored: true });
+    expect(parseResponsesRequest({ model: 'm', input: 'x', previous_response_id: '', store: false }).conversation).toEqual({ previousId: null, stored: false });
+    expect(parseResponsesRequest({ model: 'm', input: 'x', previous_response_id: null, store: null }).conversation).toEqual({ previousId: null, stored: true });
+    expect(errorOf(() => parseResponsesRequest({ model: 'm', input: 'x', previous_response_id: 7 })).message).toContain("'previous_response_id'");
+  });
+
   it('writes texts back into a copy', () => {
     const body = { model: 'm', instructions: 'i a@b.co', input: [{ type: 'function_call', name: 'f', arguments: '{"to":"a@b.co"}' }] };
     const req = openaiResponses.parse(body);

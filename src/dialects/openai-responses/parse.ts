@@ -6,6 +6,8 @@
  * custom tool call inputs and outputs, reasoning summaries, and the tool definitions and
  * `text.format` schema (`tool-slots.ts`). Images, files and audio pass
  * through untouched and are counted as opaque parts; so are item types Veil does not know.
+ * `previous_response_id` and `store` say which earlier answer this request continues and whether
+ * its own answer can be continued (`ParsedRequest.conversation`).
  */
 import { toolSlots } from '../tool-slots.ts';
 import type { ChatMessage as CanonicalMessage } from '../../providers/types.ts';
@@ -119,6 +121,9 @@ export function parseResponsesRequest(body: unknown): ParsedRequest {
     body: body as JsonObject,
     slots: [...w.slots, ...toolSlots(body as JsonObject)],
     opaqueParts: w.opaqueParts,
+    // The upstream keeps the answer unless told not to (`store: false`), and a later request may
+    // continue it: the pipeline remembers which placeholders this one used.
+    conversation: { previousId: req.previous_response_id || null, stored: req.store !== false },
     chat: {
       messages,
       maxTokens: req.max_output_tokens ?? undefined,

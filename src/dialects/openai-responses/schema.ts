@@ -16,5 +16,7 @@ export const ResponsesRequest = z.looseObject({
   temperature: z.number().min(0).max(2).nullable().optional(),
   top_p: z.number().min(0).max(1).nullable().optional(),
   tools: z.array(z.looseObject({})).optional(),
+  previous_response_id: z.string().nullable().optional(),
+  store: z.boolean().nullable().optional(),
 });
 export type ResponsesRequest = z.infer<typeof ResponsesRequest>;
