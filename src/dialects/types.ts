@@ -32,10 +32,12 @@ export interface ParsedRequest {
   opaqueParts: number;
   /**
    * Set by dialects whose upstream keeps answers and lets a request continue one (OpenAI
-   * Responses): the answer this request continues (whose placeholders the model may repeat),
-   * and whether the upstream will keep this request's answer for a later one to continue.
+   * Responses): the answer (`previous_response_id`) or the conversation (Conversations API
+   * `conversation`, which also keeps this turn) this request continues — at most one of the
+   * two; the model may repeat their placeholders — and whether the upstream will keep this
+   * request's answer for a later one to continue.
    */
-  conversation?: { previousId: string | null; stored: boolean };
+  conversation?: { previousId: string | null; conversationId: string | null; stored: boolean };
 }
 
 /** A stateful transform for one streamed field (restore placeholders, guard output). */

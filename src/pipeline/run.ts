@@ -12,7 +12,7 @@ import type { AnswerTransforms, Dialect, ParsedRequest, StreamStats } from '../d
 import type { GatewayKey } from '../keys/types.ts';
 import { readBounded } from '../providers/remote.ts';
 import type { LocalModel } from '../providers/types.ts';
-import { conversationOwner, type ConversationMemory } from '../restore/conversation-memory.ts';
+import { conversationOwner, type ConversationMemory, type Thread } from '../restore/conversation-memory.ts';
 import { checkModel, route, type RouteTable } from '../route/route.ts';
 import type { Pseudonymizer } from '../transform/pseudonymizer.ts';
 import { isVeilError, VeilError } from '../util/errors.ts';
@@ -35,7 +35,7 @@ export interface PipelineDeps {
   maxUpstreamStreamBytes: number;
   log: Logger;
   now: () => number;
-  /** Placeholders of answers a later request may continue (Responses `previous_response_id`); absent = none remembered. */
+  /** Placeholders of answers and conversations a later request may continue (Responses `previous_response_id`, `conversation`); absent = none remembered. */
   conversations?: ConversationMemory;
 }
 
@@ -145,8 +145,9 @@ async function runLocal(dialect: Dialect, req: ParsedRequest, model: LocalModel,
 /**
  * The reverse map the answer is restored with, and what remembers it under the answer's id (null:
  * nothing to remember). When the upstream keeps conversations, a request continuing an earlier
- * answer only sends its new input, yet the model may repeat the earlier turns' placeholders: the
- * entries remembered for that answer (for this gateway key only) are joined to the request's own.
+ * answer or a conversation only sends its new input, yet the model may repeat the earlier turns'
+ * placeholders: the entries remembered for that answer or conversation (for this gateway key only)
+ * are joined to the request's own. A conversation also keeps this turn, so its entries grow.
  */
 function conversationTurn(
   req: ParsedRequest,
@@ -157,14 +158,20 @@ function conversationTurn(
   const memory = deps.conversations;
   const conv = req.conversation;
   // Nothing continued and nothing to remember: the common case costs no lookup.
-  if (!memory || !conv || (conv.previousId === null && own.size === 0)) return { reverse: own, remember: null };
+  if (!memory || !conv || (conv.previousId === null && conv.conversationId === null && own.size === 0)) return { reverse: own, remember: null };
   const owner = conversationOwner(scope.key);
-  const c = memory.continueFrom(owner, conv.previousId, own);
+  const conversation: Thread | null = conv.conversationId === null ? null : { kind: 'conversation', id: conv.conversationId };
+  const from: Thread | null = conversation ?? (conv.previousId === null ? null : { kind: 'answer', id: conv.previousId });
+  const c = memory.continueFrom(owner, from, own);
   // Ids and counts only. A miss is routine (nothing was redacted earlier, another process, expired).
-  if (c.missed) deps.log.log('debug', 'previous response not remembered: earlier placeholders stay as written', { requestId: scope.requestId });
+  if (c.missed) deps.log.log('debug', `${conversation ? 'conversation' : 'previous response'} not remembered: earlier placeholders stay as written`, { requestId: scope.requestId });
   if (c.conflicts > 0) deps.log.log('warn', 'an earlier turn used a placeholder of this request for another value; this request\'s value wins', { requestId: scope.requestId, conflicts: c.conflicts });
   const reverse = c.reverse;
-  const remember = conv.stored && reverse.size > 0 ? (answerId: string) => memory.remember(owner, answerId, reverse) : null;
+  if (reverse.size === 0 || (!conv.stored && !conversation)) return { reverse, remember: null };
+  const remember = (answerId: string) => {
+    if (conv.stored) memory.remember(owner, { kind: 'answer', id: answerId }, reverse);
+    if (conversation) memory.extend(owner, conversation, reverse);
+  };
   return { reverse, remember };
 }
 

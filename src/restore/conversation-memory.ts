@@ -1,19 +1,22 @@
 /**
  * @module restore/conversation-memory
  * What the restore stage needs across requests when a conversation is continued server-side
- * (OpenAI Responses `previous_response_id`): the later request carries only its new input, while
- * the upstream holds the earlier turns — with their placeholders — and the model may repeat them.
- * So each answer id is remembered with the placeholder → value entries its request used (its own
- * reverse map plus those it inherited), and a request continuing that answer restores with them too.
+ * (OpenAI Responses `previous_response_id`, or a Conversations API `conversation`): the later
+ * request carries only its new input, while the upstream holds the earlier turns — with their
+ * placeholders — and the model may repeat them. So each answer id, and each conversation id, is
+ * remembered with the placeholder → value entries its requests used (their own reverse maps plus
+ * those they inherited), and a request continuing that answer or conversation restores with them too.
+ * Answer ids and conversation ids live in separate key spaces (`Thread.kind`): a client naming
+ * an answer id as a conversation, or the reverse, reaches nothing.
  *
  * Here, in `restore/`, because these entries exist only to restore answers: nothing is
  * pseudonymized from them, and the pipeline is the only caller (it owns the instance, one per app).
  *
  * Privacy: in memory only (never on disk, in the audit log or in logs), bounded (an LRU of
- * `maxConversations` answers, every entry dropped `ttlMs` after it was stored), and scoped to the
- * gateway key that stored it: an answer id is not a secret (it travels in the answer and the
- * upstream accepts it from anyone holding the upstream key), so another key — even of the same
- * team — naming it gets nothing back. On Workers the map is per isolate: a continuation served
+ * `maxConversations` answers and conversations, every entry dropped `ttlMs` after it was last
+ * stored), and scoped to the gateway key that stored it: an id is not a secret (it travels in
+ * the answer, and the upstream accepts it from anyone holding the upstream key), so another
+ * key — even of the same team — naming it gets nothing back. On Workers the map is per isolate: a continuation served
  * by another isolate (or another Node process) is a miss, and the placeholders stay unrestored —
  * never a failure, never a wrong value.
  *
@@ -21,11 +24,11 @@
  * only costs the restore of older placeholders.
  */
 
-/** At most this many answers remembered (across all keys); the least recently used goes first. */
+/** At most this many answers and conversations remembered (across all keys); the least recently used goes first. */
 export const MAX_CONVERSATIONS = 1_000;
-/** An answer's entries are dropped this long after it was stored (a new turn stores afresh). */
+/** Entries are dropped this long after they were stored (a new turn stores afresh, restarting it). */
 export const CONVERSATION_TTL_MS = 60 * 60 * 1000;
-/** At most this many placeholder entries across all answers, so a few huge maps cannot fill memory. */
+/** At most this many placeholder entries across all answers and conversations, so a few huge maps cannot fill memory. */
 export const MAX_ENTRIES = 100_000;
 
 export type ReverseMap = ReadonlyMap<string, string>;
@@ -43,10 +46,19 @@ interface Remembered {
   expiresAt: number;
 }
 
+/**
+ * What a request continues upstream: an earlier answer (`resp_…`, Responses `previous_response_id`)
+ * or a conversation (`conv_…`, Responses `conversation`). The kind is part of the memory's key.
+ */
+export interface Thread {
+  kind: 'answer' | 'conversation';
+  id: string;
+}
+
 /** The reverse map a continuing request restores with, and how it was built. */
 export interface Continuation {
   reverse: ReverseMap;
-  /** The request named a previous answer that is not remembered for this key (unknown, expired, elsewhere). */
+  /** The request named an answer or conversation not remembered for this key (unknown, expired, elsewhere). */
   missed: boolean;
   /** Placeholders the request issued itself that an earlier turn had issued for another value; its own value wins. */
   conflicts: number;
@@ -72,14 +84,14 @@ export class ConversationMemory {
     this.now = opts.now ?? Date.now;
   }
 
-  /** Answers remembered now (expired ones not yet swept included). */
+  /** Answers and conversations remembered now (expired ones not yet swept included). */
   get size(): number {
     return this.items.size;
   }
 
-  /** The entries stored for `answerId` by `owner`, or undefined (never stored, expired, evicted, another owner). */
-  recall(owner: string, answerId: string): ReverseMap | undefined {
-    const k = slot(owner, answerId);
+  /** The entries stored for `thread` by `owner`, or undefined (never stored, expired, evicted, another owner). */
+  recall(owner: string, thread: Thread): ReverseMap | undefined {
+    const k = slot(owner, thread);
     const item = this.items.get(k);
     if (!item) return undefined;
     this.items.delete(k);
@@ -92,12 +104,13 @@ export class ConversationMemory {
   }
 
   /**
-   * Stores `entries` for `answerId` under `owner`. Empty maps and maps larger than the whole
-   * budget are not stored. The map is kept as given: pass one nobody mutates afterwards.
+   * Stores `entries` for `thread` under `owner`, replacing what was there. Empty maps and maps
+   * larger than the whole budget are not stored. The map is kept as given: pass one nobody
+   * mutates afterwards.
    */
-  remember(owner: string, answerId: string, entries: ReverseMap): void {
+  remember(owner: string, thread: Thread, entries: ReverseMap): void {
     if (entries.size === 0 || entries.size > this.maxEntries) return;
-    const k = slot(owner, answerId);
+    const k = slot(owner, thread);
     const old = this.items.get(k);
     if (old) {
       this.items.delete(k);
@@ -109,13 +122,23 @@ export class ConversationMemory {
   }
 
   /**
-   * The reverse map for a request continuing `previousId` (null: it continues nothing), joined
+   * Stores `entries` for `thread` joined to what is remembered for it now, `entries` winning, and
+   * restarts its TTL. For a conversation, where every turn adds to the same id: two turns in flight
+   * at once both started from the same remembered map, and neither's new entries are lost.
+   */
+  extend(owner: string, thread: Thread, entries: ReverseMap): void {
+    const now = this.recall(owner, thread);
+    this.remember(owner, thread, now ? joinReverse(now, entries).reverse : entries);
+  }
+
+  /**
+   * The reverse map for a request continuing `thread` (null: it continues nothing), joined
    * with the request's own. Its own entries win a conflict: they are what this request sent, so
    * what the model most likely means now.
    */
-  continueFrom(owner: string, previousId: string | null, own: ReverseMap): Continuation {
-    if (previousId === null) return { reverse: own, missed: false, conflicts: 0 };
-    const inherited = this.recall(owner, previousId);
+  continueFrom(owner: string, thread: Thread | null, own: ReverseMap): Continuation {
+    if (thread === null) return { reverse: own, missed: false, conflicts: 0 };
+    const inherited = this.recall(owner, thread);
     if (!inherited) return { reverse: own, missed: true, conflicts: 0 };
     return { ...joinReverse(inherited, own), missed: false };
   }
@@ -150,5 +173,6 @@ export function joinReverse(inherited: ReverseMap, own: ReverseMap): { reverse: 
   return { reverse: out, conflicts };
 }
 
-// Length-prefixed, so no (owner, id) pair can spell another.
-const slot = (owner: string, answerId: string) => `${owner.length}:${owner}|${answerId}`;
+// The kind first (a fixed word, not client text), then the owner length-prefixed: no (kind, owner,
+// id) triple can spell another, so an answer id never reaches a conversation's entries or the reverse.
+const slot = (owner: string, t: Thread) => `${t.kind}|${owner.length}:${owner}|${t.id}`;

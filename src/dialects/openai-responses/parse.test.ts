@@ -57,11 +57,42 @@ describe('parseResponsesRequest', () => {
   });
 
   it('says which answer a request continues and whether its own answer can be continued', () => {
-    expect(parseResponsesRequest({ model: 'm', input: 'x' }).conversation).toEqual({ previousId: null, stored: true });
-    expect(parseResponsesRequest({ model: 'm', input: 'x', previous_response_id: 'resp_1' }).conversation).toEqual({ previousId: 'resp_1', stored: true });
-    expect(parseResponsesRequest({ model: 'm', input: 'x', previous_response_id: '', store: false }).conversation).toEqual({ previousId: null, stored: false });
-    expect(parseResponsesRequest({ model: 'm', input: 'x', previous_response_id: null, store: null }).conversation).toEqual({ previousId: null, stored: true });
+    expect(parseResponsesRequest({ model: 'm', input: 'x' }).conversation).toEqual({ previousId: null, conversationId: null, stored: true });
+    expect(parseResponsesRequest({ model: 'm', input: 'x', previous_response_id: 'resp_1' }).conversation).toEqual({ previousId: 'resp_1', conversationId: null, stored: true });
+    expect(parseResponsesRequest({ model: 'm', input: 'x', previous_response_id: '', store: false }).conversation).toEqual({ previousId: null, conversationId: null, stored: false });
+    expect(parseResponsesRequest({ model: 'm', input: 'x', previous_response_id: null, store: null }).conversation).toEqual({ previousId: null, conversationId: null, stored: true });
     expect(errorOf(() => parseResponsesRequest({ model: 'm', input: 'x', previous_response_id: 7 })).message).toContain("'previous_response_id'");
+  });
+
+  it('reads the conversation a request continues: an id, or an object with an id', () => {
+    const conversationOf = (conversation: unknown) => parseResponsesRequest({ model: 'm', input: 'x', conversation }).conversation;
+    expect(conversationOf('conv_1')).toEqual({ previousId: null, conversationId: 'conv_1', stored: true });
+    expect(conversationOf({ id: 'conv_1' })).toEqual({ previousId: null, conversationId: 'conv_1', stored: true });
+    // Unknown fields of the object pass through, like the rest of the body.
+    const req = parseResponsesRequest({ model: 'm', input: 'x', conversation: { id: 'conv_1', extra: 1 } });
+    expect(req.conversation?.conversationId).toBe('conv_1');
+    expect(req.body.conversation).toEqual({ id: 'conv_1', extra: 1 });
+    for (const absent of [null, undefined, '', { id: '' }]) expect(conversationOf(absent)?.conversationId).toBeNull();
+    expect(parseResponsesRequest({ model: 'm', input: 'x', conversation: 'conv_1', store: false }).conversation).toEqual({ previousId: null, conversationId: 'conv_1', stored: false });
+  });
+
+  it('refuses a conversation of another shape, naming the field and not the value', () => {
+    for (const conversation of [7, true, ['conv_1'], {}, { id: 7 }, { conv: 'conv_secret' }]) {
+      const e = errorOf(() => parseResponsesRequest({ model: 'm', input: 'x', conversation }));
+      expect(e.code).toBe('invalid_request');
+      expect(e.message).toContain("'conversation'");
+      expect(e.message).not.toContain('conv_secret');
+    }
+  });
+
+  it('refuses previous_response_id and conversation together; either empty counts as absent', () => {
+    for (const conversation of ['conv_1', { id: 'conv_1' }]) {
+      const e = errorOf(() => parseResponsesRequest({ model: 'm', input: 'x', previous_response_id: 'resp_1', conversation }));
+      expect(e.code).toBe('invalid_request');
+      expect(e.message).toContain("'previous_response_id' and 'conversation'");
+    }
+    expect(parseResponsesRequest({ model: 'm', input: 'x', previous_response_id: '', conversation: 'conv_1' }).conversation?.conversationId).toBe('conv_1');
+    expect(parseResponsesRequest({ model: 'm', input: 'x', previous_response_id: 'resp_1', conversation: null }).conversation?.previousId).toBe('resp_1');
   });
 
   it('writes texts back into a copy', () => {

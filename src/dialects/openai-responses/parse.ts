@@ -6,8 +6,9 @@
  * custom tool call inputs and outputs, reasoning summaries, and the tool definitions and
  * `text.format` schema (`tool-slots.ts`). Images, files and audio pass
  * through untouched and are counted as opaque parts; so are item types Veil does not know.
- * `previous_response_id` and `store` say which earlier answer this request continues and whether
- * its own answer can be continued (`ParsedRequest.conversation`).
+ * `previous_response_id` or `conversation` and `store` say which earlier answer or conversation
+ * this request continues and whether its own answer can be continued (`ParsedRequest.conversation`);
+ * naming both is a 400, as upstream.
  */
 import { toolSlots } from '../tool-slots.ts';
 import type { ChatMessage as CanonicalMessage } from '../../providers/types.ts';
@@ -103,6 +104,12 @@ export function parseResponsesRequest(body: unknown): ParsedRequest {
     throw new VeilError('invalid_request', `Invalid '${issue.path.map(String).join('.') || 'body'}': ${issue.message}`);
   }
   const req = r.data;
+  const previousId = req.previous_response_id || null;
+  const conversationId = (typeof req.conversation === 'string' ? req.conversation : req.conversation?.id) || null;
+  // The upstream refuses the pair too; refused here so no request reaches it meaning two histories.
+  if (previousId !== null && conversationId !== null) {
+    throw new VeilError('invalid_request', "'previous_response_id' and 'conversation' cannot be used together.");
+  }
   const w = new Walker();
   const messages: CanonicalMessage[] = [];
   if (typeof req.instructions === 'string') {
@@ -123,7 +130,7 @@ export function parseResponsesRequest(body: unknown): ParsedRequest {
     opaqueParts: w.opaqueParts,
     // The upstream keeps the answer unless told not to (`store: false`), and a later request may
     // continue it: the pipeline remembers which placeholders this one used.
-    conversation: { previousId: req.previous_response_id || null, stored: req.store !== false },
+    conversation: { previousId, conversationId, stored: req.store !== false },
     chat: {
       messages,
       maxTokens: req.max_output_tokens ?? undefined,

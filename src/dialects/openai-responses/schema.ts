@@ -17,6 +17,12 @@ export const ResponsesRequest = z.looseObject({
   top_p: z.number().min(0).max(1).nullable().optional(),
   tools: z.array(z.looseObject({})).optional(),
   previous_response_id: z.string().nullable().optional(),
+  // The Conversations API: an id (`conv_…`), or `{ id }`. Checked, so the conversation a request
+  // continues is never guessed from a shape Veil does not know.
+  conversation: z
+    .union([z.string(), z.looseObject({ id: z.string() })], { error: "expected a conversation id string or an object with a string 'id'" })
+    .nullable()
+    .optional(),
   store: z.boolean().nullable().optional(),
 });
 export type ResponsesRequest = z.infer<typeof ResponsesRequest>;
