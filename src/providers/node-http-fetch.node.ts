@@ -20,9 +20,24 @@
  *   answer is read whole through `[BODY_TEXT]` (`readBounded` in remote.ts), with the same byte
  *   cap and idle timeout, without a web stream;
  * - `gzip`/`deflate`/`br` bodies are decoded, as `fetch` does (none is asked for).
+ *
+ * Keep-alive has a race (nodejs/node#47130, #52649): a server closes an idle connection (uvicorn,
+ * nginx and Node servers after 5 s; private LLM endpoints alike) just as the pool hands that
+ * socket to the next request, which then fails with ECONNRESET / EPIPE / "socket hang up" and the
+ * gateway would answer a spurious 502. Two defences:
+ * - the Agents close idle pooled sockets after `freeSocketTimeoutMs` (default 4 s, below the
+ *   common 5 s). The Agent honours a server's `Keep-Alive: timeout=N` hint (closing 1 s before
+ *   it) only when it has a timeout of its own to lower. Node applies the Agent's `timeout` to
+ *   sockets in use too, but there it only emits `'timeout'`, which nothing here listens to: an
+ *   answer that pauses longer is not cut (only free sockets are destroyed, `_http_agent.js`);
+ * - a request that fails that way on a reused socket before any response byte arrived is sent
+ *   once more, on a one-off connection outside the pool (whose other idle sockets may be as
+ *   stale), as Node's docs for `request.reusedSocket` advise: the server never read it. Not on a
+ *   fresh socket, not after a response byte, not after an abort, not twice.
  */
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage, type OutgoingHttpHeaders } from 'node:http';
+import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type IncomingMessage, type OutgoingHttpHeaders } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type { Socket } from 'node:net';
 import type { Readable } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { BODY_TEXT, type BodyTextResult, type BodyTextSource } from './remote.ts';
@@ -32,6 +47,11 @@ export interface NodeHttpFetchOptions {
   maxSockets?: number;
   /** Idle sockets kept per host; default 256. */
   maxFreeSockets?: number;
+  /**
+   * An idle pooled socket is closed after this long (ms); default 4,000, below the 5 s after
+   * which many servers close theirs. A lower `Keep-Alive: timeout=N` from the server wins; 0: never.
+   */
+  freeSocketTimeoutMs?: number;
 }
 
 export interface NodeHttpFetch {
@@ -40,6 +60,8 @@ export interface NodeHttpFetch {
   close(): void;
 }
 
+/** Idle pooled sockets close before the common 5 s server keep-alive timeout. */
+const FREE_SOCKET_TIMEOUT_MS = 4000;
 /** Bytes queued in the body stream before the socket is paused. */
 const BODY_HIGH_WATER = 64 * 1024;
 /** Statuses whose response has no body, per the Fetch standard. */
@@ -53,9 +75,15 @@ const NULL_BODY = new Set([101, 103, 204, 205, 304]);
  */
 export function createNodeHttpFetch(opts: NodeHttpFetchOptions = {}): NodeHttpFetch {
   // lifo keeps the fewest sockets warm under uneven load; idle sockets are unref'd by the Agent.
-  const agentOpts = { keepAlive: true, scheduling: 'lifo' as const, maxSockets: opts.maxSockets ?? Infinity, maxFreeSockets: opts.maxFreeSockets ?? 256 };
-  const httpAgent = new HttpAgent(agentOpts);
-  const httpsAgent = new HttpsAgent(agentOpts);
+  const agentOpts = {
+    keepAlive: true,
+    scheduling: 'lifo' as const,
+    maxSockets: opts.maxSockets ?? Infinity,
+    maxFreeSockets: opts.maxFreeSockets ?? 256,
+    timeout: opts.freeSocketTimeoutMs ?? FREE_SOCKET_TIMEOUT_MS,
+  };
+  const httpAgent = noteReuse(new HttpAgent(agentOpts));
+  const httpsAgent = noteReuse(new HttpsAgent(agentOpts));
 
   const nodeFetch = (input: RequestInfo | URL, init: RequestInit = {}): Promise<Response> => {
     const url = typeof input === 'string' ? new URL(input) : input instanceof URL ? input : new URL(input.url);
@@ -91,145 +119,157 @@ export function createNodeHttpFetch(opts: NodeHttpFetchOptions = {}): NodeHttpFe
         } else if (sink) sink.error(e);
         else if (pendingError === undefined) pendingError = e;
       };
+      // The request in flight: the retry on a fresh connection replaces the first one.
+      let req!: ClientRequest;
       const onAbort = () => {
         fail(abortReason(signal!));
         req.destroy();
       };
       const cleanup = () => signal?.removeEventListener('abort', onAbort);
 
-      const req = (https ? httpsRequest : httpRequest)(
-        {
-          protocol: url.protocol,
-          hostname: url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname,
-          port: url.port || undefined,
-          path: url.pathname + url.search,
-          method,
-          headers,
-          agent: https ? httpsAgent : httpAgent,
-        },
-        (res) => {
-          const status = res.statusCode ?? 0;
-          const resHeaders = new Headers();
-          const raw = res.rawHeaders;
-          for (let i = 0; i < raw.length; i += 2) resHeaders.append(raw[i]!, raw[i + 1]!);
-          if (NULL_BODY.has(status) || method === 'HEAD') {
-            res.resume();
-            res.once('end', cleanup);
-            settled = true;
-            resolve(new Response(null, { status, statusText: res.statusMessage, headers: resHeaders }));
-            return;
-          }
-          // Until a consumer attaches, the message stays paused (no 'data' listener): the socket
-          // is not read past the kernel's buffers, as with an unread web stream.
-          res.on('error', (e) => fail(terminated(e)));
-          res.once('close', () => {
-            cleanup();
-            if (!res.complete) fail(terminated());
-          });
-          const abandon = () => {
-            // Never hand a half-read connection back to the pool.
-            cleanup();
-            res.destroy();
-            req.destroy();
-          };
-          const encoding = resHeaders.get('content-encoding');
+      const onResponse = (res: IncomingMessage) => {
+        const status = res.statusCode ?? 0;
+        const resHeaders = new Headers();
+        const raw = res.rawHeaders;
+        for (let i = 0; i < raw.length; i += 2) resHeaders.append(raw[i]!, raw[i + 1]!);
+        if (NULL_BODY.has(status) || method === 'HEAD') {
+          res.resume();
+          res.once('end', cleanup);
+          settled = true;
+          resolve(new Response(null, { status, statusText: res.statusMessage, headers: resHeaders }));
+          return;
+        }
+        // Until a consumer attaches, the message stays paused (no 'data' listener): the socket
+        // is not read past the kernel's buffers, as with an unread web stream.
+        res.on('error', (e) => fail(terminated(e)));
+        res.once('close', () => {
+          cleanup();
+          if (!res.complete) fail(terminated());
+        });
+        const abandon = () => {
+          // Never hand a half-read connection back to the pool.
+          cleanup();
+          res.destroy();
+          req.destroy();
+        };
+        const encoding = resHeaders.get('content-encoding');
 
-          const openStream = (): ReadableStream<Bytes> => {
-            let ctl!: ReadableStreamDefaultController<Bytes>;
-            let done = false;
-            const source = decoded(res, encoding, (e) => fail(e));
-            const body = new ReadableStream<Bytes>(
-              {
-                start(c) {
-                  ctl = c;
-                },
-                pull() {
-                  if (source.isPaused()) source.resume();
-                },
-                cancel() {
-                  done = true;
-                  abandon();
-                },
+        const openStream = (): ReadableStream<Bytes> => {
+          let ctl!: ReadableStreamDefaultController<Bytes>;
+          let done = false;
+          const source = decoded(res, encoding, (e) => fail(e));
+          const body = new ReadableStream<Bytes>(
+            {
+              start(c) {
+                ctl = c;
               },
-              { highWaterMark: BODY_HIGH_WATER, size: (c) => c.byteLength },
-            );
-            sink = {
-              error(e) {
-                if (done) return;
+              pull() {
+                if (source.isPaused()) source.resume();
+              },
+              cancel() {
                 done = true;
-                try {
-                  ctl.error(e);
-                } catch {
-                  /* already closed or cancelled */
-                }
+                abandon();
               },
+            },
+            { highWaterMark: BODY_HIGH_WATER, size: (c) => c.byteLength },
+          );
+          sink = {
+            error(e) {
+              if (done) return;
+              done = true;
+              try {
+                ctl.error(e);
+              } catch {
+                /* already closed or cancelled */
+              }
+            },
+          };
+          if (pendingError !== undefined) sink.error(pendingError);
+          source.on('data', (chunk: Buffer) => {
+            if (done) return;
+            ctl.enqueue(new Uint8Array(chunk.buffer as ArrayBuffer, chunk.byteOffset, chunk.byteLength));
+            if ((ctl.desiredSize ?? 1) <= 0) source.pause();
+          });
+          source.once('end', () => {
+            cleanup();
+            if (done) return;
+            done = true;
+            ctl.close();
+          });
+          return body;
+        };
+
+        const readText = (max: number, idleMs?: number): Promise<BodyTextResult> =>
+          new Promise((resolveText) => {
+            let done = false;
+            let out = '';
+            let size = 0;
+            let timer: ReturnType<typeof setTimeout> | undefined;
+            let lastChunkAt = Date.now();
+            const decoder = new TextDecoder();
+            const finish = (r: BodyTextResult) => {
+              if (done) return;
+              done = true;
+              clearTimeout(timer);
+              if (r.kind !== 'text') abandon();
+              resolveText(r);
             };
-            if (pendingError !== undefined) sink.error(pendingError);
+            sink = { error: () => finish({ kind: 'failed' }) };
+            if (pendingError !== undefined) return finish({ kind: 'failed' });
+            if (idleMs !== undefined) {
+              // One timer per idle period, re-armed for what is left since the last chunk.
+              const check = () => {
+                const left = lastChunkAt + idleMs - Date.now();
+                if (left > 0) timer = setTimeout(check, left);
+                else finish({ kind: 'stalled' });
+              };
+              timer = setTimeout(check, idleMs);
+            }
+            const source = decoded(res, encoding, () => finish({ kind: 'failed' }));
             source.on('data', (chunk: Buffer) => {
               if (done) return;
-              ctl.enqueue(new Uint8Array(chunk.buffer as ArrayBuffer, chunk.byteOffset, chunk.byteLength));
-              if ((ctl.desiredSize ?? 1) <= 0) source.pause();
+              size += chunk.byteLength;
+              if (size > max) return finish({ kind: 'too_large' });
+              out += decoder.decode(chunk, { stream: true });
+              lastChunkAt = Date.now();
             });
             source.once('end', () => {
               cleanup();
-              if (done) return;
-              done = true;
-              ctl.close();
+              finish({ kind: 'text', text: out + decoder.decode() });
             });
-            return body;
-          };
+          });
 
-          const readText = (max: number, idleMs?: number): Promise<BodyTextResult> =>
-            new Promise((resolveText) => {
-              let done = false;
-              let out = '';
-              let size = 0;
-              let timer: ReturnType<typeof setTimeout> | undefined;
-              let lastChunkAt = Date.now();
-              const decoder = new TextDecoder();
-              const finish = (r: BodyTextResult) => {
-                if (done) return;
-                done = true;
-                clearTimeout(timer);
-                if (r.kind !== 'text') abandon();
-                resolveText(r);
-              };
-              sink = { error: () => finish({ kind: 'failed' }) };
-              if (pendingError !== undefined) return finish({ kind: 'failed' });
-              if (idleMs !== undefined) {
-                // One timer per idle period, re-armed for what is left since the last chunk.
-                const check = () => {
-                  const left = lastChunkAt + idleMs - Date.now();
-                  if (left > 0) timer = setTimeout(check, left);
-                  else finish({ kind: 'stalled' });
-                };
-                timer = setTimeout(check, idleMs);
-              }
-              const source = decoded(res, encoding, () => finish({ kind: 'failed' }));
-              source.on('data', (chunk: Buffer) => {
-                if (done) return;
-                size += chunk.byteLength;
-                if (size > max) return finish({ kind: 'too_large' });
-                out += decoder.decode(chunk, { stream: true });
-                lastChunkAt = Date.now();
-              });
-              source.once('end', () => {
-                cleanup();
-                finish({ kind: 'text', text: out + decoder.decode() });
-              });
-            });
+        settled = true;
+        resolve(new NodeHttpResponse(openStream, readText, { status, statusText: res.statusMessage, headers: resHeaders }));
+      };
 
-          settled = true;
-          resolve(new NodeHttpResponse(openStream, readText, { status, statusText: res.statusMessage, headers: resHeaders }));
-        },
-      );
-      req.setNoDelay(true);
-      req.on('error', (e) => {
-        cleanup();
-        fail(settled ? terminated(e) : fetchFailed(e));
-      });
+      const send = (fresh: boolean) => {
+        const r = (https ? httpsRequest : httpRequest)(
+          {
+            protocol: url.protocol,
+            hostname: url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname,
+            port: url.port || undefined,
+            path: url.pathname + url.search,
+            method,
+            headers,
+            // The resend: a one-off connection, as no other pooled socket is known to be alive.
+            agent: fresh ? false : https ? httpsAgent : httpAgent,
+          },
+          onResponse,
+        );
+        req = r;
+        // The Agent sets `reusedSocket` while the request is built; only a pooled socket can be stale.
+        const retriable = !fresh && r.reusedSocket;
+        r.setNoDelay(true);
+        r.on('error', (e) => {
+          if (retriable && !settled && staleSocket(e) && !answerBegun(r)) return send(true);
+          cleanup();
+          fail(settled ? terminated(e) : fetchFailed(e));
+        });
+        r.end(body);
+      };
       signal?.addEventListener('abort', onAbort, { once: true });
-      req.end(body);
+      send(false);
     });
   };
 
@@ -333,6 +373,31 @@ function decoded(res: IncomingMessage, encoding: string | null, onError: (e: unk
 
 function abortReason(signal: AbortSignal): unknown {
   return signal.reason ?? new DOMException('This operation was aborted', 'AbortError');
+}
+
+/** What a pooled socket had read when it was handed to a request (cleartext bytes, TLS too). */
+const readAtReuse = new WeakMap<ClientRequest, number>();
+
+/** Notes each reuse through `reuseSocket`, the Agent's documented hook for it: no cost per request otherwise. */
+function noteReuse<A extends HttpAgent>(agent: A): A {
+  const reuse = agent.reuseSocket.bind(agent);
+  agent.reuseSocket = (socket, req) => {
+    reuse(socket, req);
+    readAtReuse.set(req, (socket as Socket).bytesRead);
+  };
+  return agent;
+}
+
+/** Any byte back, even half a status line, means the server read the request: no resend. */
+function answerBegun(req: ClientRequest): boolean {
+  const at = readAtReuse.get(req);
+  return at === undefined || req.socket === null || req.socket.bytesRead > at;
+}
+
+/** How a request fails on a connection the server had already closed: it never saw the request. */
+function staleSocket(e: unknown): boolean {
+  const code = (e as { code?: unknown }).code;
+  return code === 'ECONNRESET' || code === 'EPIPE' || code === 'ECONNABORTED' || (e as { message?: unknown }).message === 'socket hang up';
 }
 
 function fetchFailed(cause: unknown): TypeError {
