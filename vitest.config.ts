@@ -9,8 +9,10 @@ import { workersProject } from './vitest.workers.config.ts';
 
 export default defineConfig({
   test: {
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
+    // Generous: CI runs process-spawning tests (gateways, the CLI, workerd) side by side on two
+    // cores, where a start that takes 3 s alone was seen to take over 30 s. A hang still fails.
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
     reporters: ['default', './test/support/summary-reporter.ts'],
     projects: [
       {

@@ -24,8 +24,13 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+// Generous limits: a command takes ~3 s alone, but CI runs this beside the load and crash tests
+// on two cores with a cold tsx cache, where one start was seen to take over 30 s. A hang still fails.
+const COMMAND_MS = 120_000;
+const TEST_MS = 300_000;
+
 function veil(args: string[], env: Record<string, string> = {}) {
-  return spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 30_000 });
+  return spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, ...env }, timeout: COMMAND_MS });
 }
 
 describe('veil CLI', () => {
@@ -35,7 +40,7 @@ describe('veil CLI', () => {
       expect(r.status, args.join(' ')).toBe(0);
       expect(r.stdout.length).toBeGreaterThan(20);
     }
-  });
+  }, TEST_MS);
 
   it('refuses to start with an invalid policy, naming file, line and field', () => {
     const pdir = join(dir, 'bad-policies');
@@ -45,7 +50,7 @@ describe('veil CLI', () => {
     expect(r.status).toBe(1);
     expect(r.stderr).toContain(`${join(pdir, 'default.yaml')}:4`);
     expect(r.stderr).toContain('rules.KR_RRN.action');
-  });
+  }, TEST_MS);
 
   it('starts on defaults, prints a first key that works, and audit verify detects tampering', async () => {
     const db = join(dir, 'veil.db');
@@ -55,7 +60,7 @@ describe('veil CLI', () => {
     child.stderr.on('data', (d) => (err += d));
     try {
       const url = await new Promise<string>((res, rej) => {
-        const t = setTimeout(() => rej(new Error(`gateway did not start: ${err}`)), 20_000);
+        const t = setTimeout(() => rej(new Error(`gateway did not start: ${err}`)), COMMAND_MS);
         child.stderr.on('data', () => {
           const m = /listening on (http:\/\/\S+)/.exec(err);
           if (m) {
@@ -88,5 +93,5 @@ describe('veil CLI', () => {
     const bad = veil(['audit', 'verify'], { VEIL_DB: db });
     expect(bad.status).toBe(1);
     expect(bad.stdout + bad.stderr).toMatch(/seq[ =:]*1\b/);
-  });
+  }, TEST_MS);
 });

@@ -93,7 +93,7 @@ export async function spawnGateway(opts: SpawnOptions): Promise<GatewayProcess> 
   child.stderr!.on('data', (d: Buffer) => (out += d.toString('utf8')));
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   const url = await new Promise<string>((res, rej) => {
-    const timer = setTimeout(() => rej(new Error(`gateway did not start in time:\n${out}`)), opts.timeoutMs ?? 30_000);
+    const timer = setTimeout(() => rej(new Error(`gateway did not start in time:\n${out}`)), opts.timeoutMs ?? 90_000);
     const onData = () => {
       const m = /veil listening on (http:\/\/[\d.]+:\d+)/.exec(out);
       if (m) {
