@@ -120,6 +120,14 @@ describe('createTextChannel with a minimum gap between deliveries', () => {
     });
     return Object.assign(r, { p });
   }
+  /** A channel with a 10 ms gap whose first text ('a') has just been delivered: the gap runs from now. */
+  async function afterFirstDelivery() {
+    const ch = createTextChannel(() => {}, { minGapMs: 10 });
+    const it = ch.iterable[Symbol.asyncIterator]();
+    ch.push('a');
+    expect(await it.next()).toEqual({ value: 'a', done: false });
+    return { ch, it };
+  }
   const advance = async (ms: number) => {
     await vi.advanceTimersByTimeAsync(ms);
     await new Promise<void>((r) => setImmediate(r));
@@ -152,10 +160,7 @@ describe('createTextChannel with a minimum gap between deliveries', () => {
   });
 
   it('held text that no further token carries out goes by the backstop, one gap after the gap has passed', async () => {
-    const ch = createTextChannel(() => {}, { minGapMs: 10 });
-    const it = ch.iterable[Symbol.asyncIterator]();
-    ch.push('a');
-    expect(await it.next()).toEqual({ value: 'a', done: false });
+    const { ch, it } = await afterFirstDelivery();
     const held = read(it);
     await advance(7);
     ch.push('b');
@@ -172,10 +177,7 @@ describe('createTextChannel with a minimum gap between deliveries', () => {
   });
 
   it('a reader coming back within the gap with text waiting gets it with the next text after the gap, or by the backstop', async () => {
-    const ch = createTextChannel(() => {}, { minGapMs: 10 });
-    const it = ch.iterable[Symbol.asyncIterator]();
-    ch.push('a');
-    expect(await it.next()).toEqual({ value: 'a', done: false });
+    const { ch, it } = await afterFirstDelivery();
     ch.push('b');
     await advance(4);
     ch.push('c');
@@ -199,10 +201,7 @@ describe('createTextChannel with a minimum gap between deliveries', () => {
   });
 
   it('the end flushes held text at once, then the stream ends', async () => {
-    const ch = createTextChannel(() => {}, { minGapMs: 10 });
-    const it = ch.iterable[Symbol.asyncIterator]();
-    ch.push('a');
-    expect(await it.next()).toEqual({ value: 'a', done: false });
+    const { ch, it } = await afterFirstDelivery();
     const held = read(it);
     ch.push('b');
     await advance(1);
