@@ -22,7 +22,7 @@ import { requireGatewayKey } from './http/auth.ts';
 import { parseJsonBody } from './http/body.ts';
 import { createRateLimiter, modelAllowed } from './http/key-limits.ts';
 import type { VeilEnv } from './http/env.ts';
-import { webRequestIo, type RequestIoSource } from './http/request-io.ts';
+import { requestIoOf, type RequestIoSource } from './http/request-io.ts';
 import { listModels } from './http/routes/models.ts';
 import type { GatewayKey, KeyStore } from './keys/types.ts';
 import { rejectSensitiveModelName } from './pipeline/inspect-request.ts';
@@ -95,7 +95,7 @@ export function createApp(deps: AppDeps): Hono<VeilEnv> {
   );
 
   app.use('/v1/*', auditRequests(deps.audit, log, now));
-  app.use('/v1/*', requireGatewayKey(deps.keys));
+  app.use('/v1/*', requireGatewayKey(deps.keys, deps.requestIo));
 
   app.get('/v1/models', (c) => c.json(listModels(deps.routes, Math.floor(Date.now() / 1000))));
 
@@ -109,7 +109,7 @@ export function createApp(deps: AppDeps): Hono<VeilEnv> {
     const policy = deps.policies.forKey(key);
     if (!policy) throw new VeilError('internal_error', `The policy bound to this key is not loaded.`);
     c.get('audit').set({ policyId: policy.doc.id, policyHash: policy.hash, policyVersion: policy.version ?? null });
-    const io = deps.requestIo?.(c.req.raw, c.env) ?? webRequestIo(c.req.raw);
+    const io = requestIoOf(c, deps.requestIo);
     const body = parseJsonBody(await io.body(deps.limits.maxBodyBytes));
     const model = typeof (body as { model?: unknown } | null)?.model === 'string' ? (body as { model: string }).model : null;
     // Before the model name is recorded anywhere: it is client text and may carry a value.
@@ -125,7 +125,7 @@ export function createApp(deps: AppDeps): Hono<VeilEnv> {
       onClientGone: io.onClientGone,
       audit: c.get('audit'),
       headers: c.get('veilHeaders'),
-      clientHeaders: c.req.raw.headers,
+      clientHeader: io.header,
     }, pipelineDeps);
     // Every pipeline response is built with the request's veil headers.
     c.set('veilHeadersSent', true);

@@ -5,6 +5,7 @@
 import type { AuditDraft } from '../audit/draft.ts';
 import type { Dialect } from '../dialects/types.ts';
 import type { GatewayKey } from '../keys/types.ts';
+import type { RequestIo } from './request-io.ts';
 
 export interface VeilVariables {
   requestId: string;
@@ -16,6 +17,8 @@ export interface VeilVariables {
   /** The dialect of the route, so errors come back in the client's own shape. */
   dialect: Dialect;
   key: GatewayKey;
+  /** Body, headers and client-gone hook of this request (`requestIoOf`). */
+  io?: RequestIo;
 }
 
 export type VeilEnv = { Variables: VeilVariables };

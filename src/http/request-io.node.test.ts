@@ -1,6 +1,7 @@
 import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { rawHeader } from '../util/raw-header.ts';
 import { incomingIo, nodeRequestIo } from './request-io.node.ts';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -90,5 +91,26 @@ describe('incomingIo', () => {
     const raw = new Request('http://x/', { method: 'POST', body: '{}' });
     expect(nodeRequestIo(raw, undefined)).toBeNull();
     expect(nodeRequestIo(raw, { incoming: {}, outgoing: {} })).toBeNull();
+  });
+});
+
+describe('header', () => {
+  it('reads a header as the web Headers would: any case, repeats joined, absent is null', () => {
+    const raw = ['Authorization', 'Bearer a', 'X-API-Key', 'k1', 'authorization', 'Bearer b', 'x-api-keys', 'no'];
+    const web = new Headers();
+    for (let i = 0; i < raw.length; i += 2) web.append(raw[i]!, raw[i + 1]!);
+    for (const name of ['authorization', 'x-api-key', 'x-api-keys', 'anthropic-beta']) expect(rawHeader(raw, name)).toBe(web.get(name));
+    expect(rawHeader(raw, 'authorization')).toBe('Bearer a, Bearer b');
+    expect(rawHeader(raw, 'anthropic-beta')).toBeNull();
+  });
+
+  it('sees both of two Authorization headers on a real request, which Node\'s parsed headers would not', async () => {
+    let seen: { io: string | null; parsed: unknown } | null = null;
+    const port = await serve((req, res) => {
+      seen = { io: incomingIo(req, res).header('authorization'), parsed: req.headers.authorization };
+      answer(res, 200, 'ok');
+    });
+    await post(port, ['{}'], { authorization: ['Bearer first', 'Bearer second'] } as unknown as Record<string, string>);
+    expect(seen).toEqual({ io: 'Bearer first, Bearer second', parsed: 'Bearer first' });
   });
 });

@@ -10,6 +10,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { VeilError } from '../util/errors.ts';
 import { tooLarge } from './body.ts';
 import type { RequestIo, RequestIoSource } from './request-io.ts';
+import { rawHeader } from '../util/raw-header.ts';
 
 interface NodeBindings {
   incoming: IncomingMessage;
@@ -26,6 +27,7 @@ export const nodeRequestIo: RequestIoSource = (_raw, env) => (isNodeBindings(env
 export function incomingIo(incoming: IncomingMessage, outgoing: ServerResponse): RequestIo {
   return {
     body: (maxBytes) => readIncoming(incoming, maxBytes),
+    header: (name) => rawHeader(incoming.rawHeaders, name),
     onClientGone(fn) {
       // 'close' after 'finish' is the normal end; before it, the client is gone.
       if (outgoing.closed) {

@@ -48,8 +48,8 @@ export interface RequestScope {
   audit: AuditDraft;
   /** Response headers set so far (request id, decision, route); the http layer adds them to errors too. */
   headers: Record<string, string>;
-  /** The client's request headers; only those the dialect lists in `forwardHeaders` go upstream. */
-  clientHeaders?: Headers;
+  /** The client's request headers by name; only those the dialect lists in `forwardHeaders` go upstream. */
+  clientHeader?: (name: string) => string | null;
 }
 
 export async function runPipeline(dialect: Dialect, body: unknown, scope: RequestScope, deps: PipelineDeps): Promise<Response> {
@@ -88,7 +88,7 @@ export async function runPipeline(dialect: Dialect, body: unknown, scope: Reques
   // building a second controller linked to this one.
   const upstreamCtl = linkedController(scope.onClientGone);
   const tUp = deps.now();
-  const res = await target.provider.send(dialect.upstreamPath, upstreamBody, upstreamCtl, forwardedHeaders(dialect, scope.clientHeaders));
+  const res = await target.provider.send(dialect.upstreamPath, upstreamBody, upstreamCtl, forwardedHeaders(dialect, scope.clientHeader));
 
   if (!req.stream) {
     const stalled = () => new VeilError('upstream_timeout', `Upstream body stalled for ${deps.upstreamTimeoutMs} ms.`);
@@ -198,11 +198,11 @@ function linkedController(onClientGone: RequestScope['onClientGone']): AbortCont
   return ctl;
 }
 
-function forwardedHeaders(dialect: Dialect, client: Headers | undefined): Record<string, string> | undefined {
+function forwardedHeaders(dialect: Dialect, client: ((name: string) => string | null) | undefined): Record<string, string> | undefined {
   if (!dialect.forwardHeaders || !client) return undefined;
   const out: Record<string, string> = {};
   for (const name of dialect.forwardHeaders) {
-    const v = client.get(name);
+    const v = client(name);
     if (v !== null) out[name] = v;
   }
   return out;
