@@ -48,7 +48,19 @@ describe('createNodeHttpFetch', () => {
     expect(res.status).toBe(201);
     expect(res.ok).toBe(true);
     expect(res.headers.get('x-seen')).toBe('POST /v1/chat?x=1 1 10');
+    // Built on first read, then the same object (a caller may set on it and read back).
+    expect(res.headers).toBe(res.headers);
     expect(await res.json()).toEqual({ body: '{"a":"é"}' });
+  });
+
+  it('joins a repeated answer header as a web Headers does', async () => {
+    handler = (_req, res) => {
+      res.setHeader('x-many', ['a', 'b']);
+      res.end('{}');
+    };
+    const res = await f(`${base}/`);
+    expect(res.headers.get('x-many')).toBe('a, b');
+    expect(await res.text()).toBe('{}');
   });
 
   it('accepts Headers and pairs, and answers a null body for 204', async () => {

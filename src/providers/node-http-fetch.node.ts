@@ -41,6 +41,7 @@ import type { Socket } from 'node:net';
 import type { Readable } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { BODY_TEXT, type BodyTextResult, type BodyTextSource } from './remote.ts';
+import { rawHeader } from '../util/raw-header.ts';
 
 export interface NodeHttpFetchOptions {
   /** Sockets per upstream host; default unlimited, like `fetch`. */
@@ -129,14 +130,12 @@ export function createNodeHttpFetch(opts: NodeHttpFetchOptions = {}): NodeHttpFe
 
       const onResponse = (res: IncomingMessage) => {
         const status = res.statusCode ?? 0;
-        const resHeaders = new Headers();
         const raw = res.rawHeaders;
-        for (let i = 0; i < raw.length; i += 2) resHeaders.append(raw[i]!, raw[i + 1]!);
         if (NULL_BODY.has(status) || method === 'HEAD') {
           res.resume();
           res.once('end', cleanup);
           settled = true;
-          resolve(new Response(null, { status, statusText: res.statusMessage, headers: resHeaders }));
+          resolve(new Response(null, { status, statusText: res.statusMessage, headers: headersFrom(raw) }));
           return;
         }
         // Until a consumer attaches, the message stays paused (no 'data' listener): the socket
@@ -152,7 +151,7 @@ export function createNodeHttpFetch(opts: NodeHttpFetchOptions = {}): NodeHttpFe
           res.destroy();
           req.destroy();
         };
-        const encoding = resHeaders.get('content-encoding');
+        const encoding = rawHeader(raw, 'content-encoding');
 
         const openStream = (): ReadableStream<Bytes> => {
           let ctl!: ReadableStreamDefaultController<Bytes>;
@@ -240,7 +239,7 @@ export function createNodeHttpFetch(opts: NodeHttpFetchOptions = {}): NodeHttpFe
           });
 
         settled = true;
-        resolve(new NodeHttpResponse(openStream, readText, { status, statusText: res.statusMessage, headers: resHeaders }));
+        resolve(new NodeHttpResponse(openStream, readText, { status, statusText: res.statusMessage }, raw));
       };
 
       const send = (fresh: boolean) => {
@@ -294,18 +293,32 @@ interface BodySink {
  * `ReadableStream` costs 10–40 µs on Node 20 and a non-streamed answer does not need one:
  * `readBounded` (providers/remote.ts) reads it through `[BODY_TEXT]` straight from the socket.
  * What a caller reads (`body`, `text()`, `json()`, `arrayBuffer()`, `blob()`, `bodyUsed`)
- * behaves as on a `Response` built around that stream; `clone()` is refused.
+ * behaves as on a `Response` built around that stream; `clone()` is refused. Its `headers` are
+ * built on first read too: a successful answer's headers are rarely read, and filling a web
+ * `Headers` costs ~1-2 µs per header (a provider sends 15-25).
  */
 class NodeHttpResponse extends Response implements BodyTextSource {
   #open: () => ReadableStream<Bytes>;
   #readText: (max: number, idleMs?: number) => Promise<BodyTextResult>;
   #stream: ReadableStream<Bytes> | null = null;
   #textRead = false;
+  #rawHeaders: readonly string[];
+  #headers: Headers | null = null;
 
-  constructor(open: () => ReadableStream<Bytes>, readText: (max: number, idleMs?: number) => Promise<BodyTextResult>, init: ResponseInit) {
+  constructor(
+    open: () => ReadableStream<Bytes>,
+    readText: (max: number, idleMs?: number) => Promise<BodyTextResult>,
+    init: { status: number; statusText: string | undefined },
+    rawHeaders: readonly string[],
+  ) {
     super(null, init);
     this.#open = open;
     this.#readText = readText;
+    this.#rawHeaders = rawHeaders;
+  }
+
+  override get headers(): Headers {
+    return (this.#headers ??= headersFrom(this.#rawHeaders));
   }
 
   override get body(): ReadableStream<Bytes> {
@@ -348,6 +361,12 @@ class NodeHttpResponse extends Response implements BodyTextSource {
   override clone(): Response {
     throw new TypeError('node-http-fetch: clone() is not supported');
   }
+}
+
+function headersFrom(raw: readonly string[]): Headers {
+  const h = new Headers();
+  for (let i = 0; i < raw.length; i += 2) h.append(raw[i]!, raw[i + 1]!);
+  return h;
 }
 
 function toHeaderObject(h: HeadersInit | undefined): OutgoingHttpHeaders & Record<string, string | number> {
