@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decide, describeBlock } from './decide.ts';
+import { decide, describeBlock, type FixedFinding } from './decide.ts';
 import type { Finding } from '../inspect/types.ts';
 
 const f = (type: string): Finding => ({ type, start: 0, end: 1, score: 1, detector: 't' });
@@ -30,5 +30,43 @@ describe('decide', () => {
     const msg = describeBlock(decide([f('PRIVATE_KEY')], policy), 'default');
     expect(msg).toContain("policy 'default'");
     expect(msg).toContain('PRIVATE_KEY (1)');
+  });
+});
+
+describe('decide: findings in strings that cannot be rewritten', () => {
+  const pinned = (type: string, location = 'a tool schema property name'): FixedFinding => ({ ...f(type), location });
+  const noLocal = { rules: { EMAIL: policy.rules.EMAIL, PRIVATE_KEY: policy.rules.PRIVATE_KEY, IP_ADDRESS: policy.rules.IP_ADDRESS } };
+
+  it('escalates a redact to local when the policy keeps some data on-premises', () => {
+    const d = decide([f('EMAIL'), pinned('EMAIL')], policy);
+    expect(d.action).toBe('local');
+    expect(d.unredactable).toEqual([{ location: 'a tool schema property name', type: 'EMAIL', count: 1 }]);
+    // The audit still counts every finding, both places.
+    expect(d.counts).toEqual({ EMAIL: 2 });
+  });
+
+  it('escalates to block when the policy has no local rule, and the message names place and type, never a value', () => {
+    const d = decide([pinned('EMAIL'), pinned('EMAIL'), pinned('EMAIL', 'a structured-output schema pattern')], noLocal);
+    expect(d.action).toBe('block');
+    expect(d.counts).toEqual({ EMAIL: 3 });
+    const msg = describeBlock(d, 'strict');
+    expect(msg).toContain("policy 'strict'");
+    expect(msg).toContain('a tool schema property name contains EMAIL (2)');
+    expect(msg).toContain('a structured-output schema pattern contains EMAIL (1)');
+    expect(msg).not.toContain('rule  matched');
+  });
+
+  it('changes nothing for allow rules, or when the request is already local or blocked', () => {
+    expect(decide([pinned('IP_ADDRESS')], noLocal)).toEqual({ action: 'allow', fired: [{ type: 'IP_ADDRESS', action: 'allow', count: 1 }], counts: { IP_ADDRESS: 1 } });
+    expect(decide([pinned('EMAIL'), f('KR_RRN')], policy).action).toBe('local');
+    const blocked = decide([pinned('EMAIL'), f('PRIVATE_KEY')], noLocal);
+    expect(blocked.action).toBe('block');
+    // A rule that blocks is named, as for any block.
+    expect(describeBlock(blocked, 'strict')).toContain('rule PRIVATE_KEY (1) matched');
+  });
+
+  it('redacts as before when the rewritable text alone has findings', () => {
+    expect(decide([f('EMAIL'), pinned('IP_ADDRESS')], noLocal)).toMatchObject({ action: 'redact', counts: { EMAIL: 1, IP_ADDRESS: 1 } });
+    expect(decide([f('EMAIL')], noLocal).unredactable).toBeUndefined();
   });
 });

@@ -5,18 +5,22 @@ import { openaiResponses } from './openai-responses/index.ts';
 import { VeilError } from '../util/errors.ts';
 import { EMAIL as FIXTURE_EMAIL, PH, restoring } from '../../test/support/answer-fixtures.ts';
 import { MAX_SCHEMA_DEPTH, restoreToolEcho, schemaTextSlots, toolSlots } from './tool-slots.ts';
-import type { Dialect } from './types.ts';
+import type { Dialect, TextSlot } from './types.ts';
 
 const DESC = 'Looks up the order of kim@example.com';
 const EMAIL = 'kim@example.com';
 
-/** Parses, replaces the email in every slot, writes back: what would go upstream. */
+/** Parses, replaces the email in every rewritable slot, writes back (as the transform stage does): what would go upstream. */
 function redacted(dialect: Dialect, body: object): Record<string, unknown> {
   const req = dialect.parse(structuredClone(body));
-  return dialect.withTexts(req, req.slots.map((s) => s.text.split(EMAIL).join('<EMAIL_ABCDEF>')));
+  const open = req.slots.filter((s) => s.rewritable !== false);
+  return dialect.withTexts({ ...req, slots: open }, open.map((s) => s.text.split(EMAIL).join('<EMAIL_ABCDEF>')));
 }
 
-const paths = (slots: { path: readonly (string | number)[] }[]) => slots.map((s) => s.path.join('.'));
+/** The slots the pipeline may rewrite, and the ones it must send as written. */
+const rewritable = (slots: TextSlot[]) => slots.filter((s) => s.rewritable !== false);
+const fixed = (slots: TextSlot[]) => slots.flatMap((s) => (s.rewritable === false ? [[s.path.join('.'), s.text, s.location]] : []));
+const paths = (slots: TextSlot[]) => rewritable(slots).map((s) => s.path.join('.'));
 
 describe('tool descriptions are inspected in every dialect', () => {
   it.each([
@@ -54,9 +58,9 @@ describe('schemaTextSlots: which strings of a JSON Schema are text', () => {
     'x-internal': 'ask ops',
   };
 
-  it('lists descriptions, titles, comments, unknown annotations and data values; never structural strings or names', () => {
+  it('lists descriptions, titles, comments, unknown annotations and data values as rewritable text', () => {
     const slots = schemaTextSlots(schema, ['s']);
-    expect(slots.map((s) => [s.path.join('.'), s.text])).toEqual([
+    expect(rewritable(slots).map((s) => [s.path.join('.'), s.text])).toEqual([
       ['s.title', 'Order lookup'],
       ['s.description', 'Find orders'],
       ['s.properties.customer.description', 'Customer mail'],
@@ -74,18 +78,65 @@ describe('schemaTextSlots: which strings of a JSON Schema are text', () => {
     expect(slots.every((s) => s.kind === 'text')).toBe(true);
   });
 
+  it('lists names, required entries, patterns, references and ids as non-rewritable, naming each place; never type, format or $schema', () => {
+    const slots = schemaTextSlots(schema, ['s']);
+    expect(fixed(slots)).toEqual([
+      ['s.$id', 'urn:orders', 'a tool schema identifier'],
+      ['s.required.0', 'customer', 'a tool schema required property name'],
+      ['s.required.1', 'type', 'a tool schema required property name'],
+      ['s.properties.customer', 'customer', 'a tool schema property name'],
+      ['s.properties.customer.pattern', '^[^@]+@corp\\.test$', 'a tool schema pattern'],
+      ['s.properties.type', 'type', 'a tool schema property name'],
+      ['s.properties.description', 'description', 'a tool schema property name'],
+      ['s.properties.description.$ref', '#/$defs/note', 'a tool schema reference'],
+      ['s.properties.tags', 'tags', 'a tool schema property name'],
+      ['s.$defs.note', 'note', 'a tool schema subschema name'],
+      ['s.dependentRequired.customer', 'customer', 'a tool schema required property name'],
+      ['s.dependentRequired.customer.0', 'type', 'a tool schema required property name'],
+      ['s.x-internal', 'x-internal', 'a tool schema keyword name'],
+    ]);
+    const texts = slots.map((s) => s.text);
+    for (const vocabulary of ['https://json-schema.org/draft/2020-12/schema', 'object', 'string', 'email', 'array']) expect(texts).not.toContain(vocabulary);
+  });
+
+  it('names patternProperties keys, definitions, discriminators and keys inside values; an output schema as such', () => {
+    const slots = schemaTextSlots(
+      {
+        patternProperties: { '^kim@': { description: 'd' } },
+        definitions: { Kim: { $dynamicAnchor: 'kim' } },
+        discriminator: { propertyName: 'kind', mapping: { vip: '#/definitions/Kim' } },
+        default: { 'kim@example.com': 'x' },
+      },
+      ['o'],
+      'structured-output schema',
+    );
+    expect(fixed(slots)).toEqual([
+      ['o.patternProperties.^kim@', '^kim@', 'a structured-output schema patternProperties key'],
+      ['o.definitions.Kim', 'Kim', 'a structured-output schema subschema name'],
+      ['o.definitions.Kim.$dynamicAnchor', 'kim', 'a structured-output schema anchor'],
+      ['o.discriminator.propertyName', 'propertyName', 'a structured-output schema discriminator'],
+      ['o.discriminator.propertyName', 'kind', 'a structured-output schema discriminator'],
+      ['o.discriminator.mapping', 'mapping', 'a structured-output schema discriminator'],
+      ['o.discriminator.mapping.vip', 'vip', 'a structured-output schema discriminator'],
+      ['o.discriminator.mapping.vip', '#/definitions/Kim', 'a structured-output schema discriminator'],
+      ['o.default.kim@example.com', 'kim@example.com', 'a structured-output schema object key'],
+    ]);
+    expect(paths(slots)).toEqual(['o.patternProperties.^kim@.description', 'o.default.kim@example.com']);
+  });
+
   it('treats every string under a data keyword as a value, even under keyword-like keys', () => {
     const slots = schemaTextSlots({ default: { type: 'vip', contacts: [{ $ref: 'kim' }] }, examples: [[' x ']] }, []);
-    expect(slots.map((s) => [s.path.join('.'), s.text])).toEqual([
+    expect(rewritable(slots).map((s) => [s.path.join('.'), s.text])).toEqual([
       ['default.type', 'vip'],
       ['default.contacts.0.$ref', 'kim'],
       ['examples.0.0', ' x '],
     ]);
   });
 
-  it('skips the names in dependencies arrays and walks its subschemas', () => {
+  it('keeps the names in dependencies arrays as written and walks its subschemas', () => {
     const slots = schemaTextSlots({ dependencies: { a: ['b'], c: { description: 'needs c' } } }, []);
     expect(paths(slots)).toEqual(['dependencies.c.description']);
+    expect(fixed(slots).map(([path, text]) => `${path}=${text}`)).toEqual(['dependencies.a=a', 'dependencies.a.0=b', 'dependencies.c=c']);
   });
 
   it('walks deep schemas up to the limit and refuses deeper ones, naming the field only', () => {
@@ -96,6 +147,7 @@ describe('schemaTextSlots: which strings of a JSON Schema are text', () => {
     };
     const slots = schemaTextSlots(nested(MAX_SCHEMA_DEPTH - 1), ['tools', 0, 'parameters']);
     expect(slots).toHaveLength(1);
+    expect(slots[0]!.text).toBe('bottom kim@example.com');
     expect(slots[0]!.path).toHaveLength(3 + MAX_SCHEMA_DEPTH);
     const t0 = performance.now();
     let err: unknown;
@@ -111,8 +163,13 @@ describe('schemaTextSlots: which strings of a JSON Schema are text', () => {
     expect((err as VeilError).message).not.toContain('kim@');
   });
 
-  it('yields nothing for schemas without free text', () => {
-    expect(schemaTextSlots({ type: 'object', properties: { to: { type: 'string' } }, required: ['to'] }, [])).toEqual([]);
+  it('yields no text for schemas without free text, only their names', () => {
+    const slots = schemaTextSlots({ type: 'object', properties: { to: { type: 'string' } }, required: ['to'] }, []);
+    expect(paths(slots)).toEqual([]);
+    expect(fixed(slots)).toEqual([
+      ['properties.to', 'to', 'a tool schema property name'],
+      ['required.0', 'to', 'a tool schema required property name'],
+    ]);
     expect(schemaTextSlots(true, [])).toEqual([]);
     expect(schemaTextSlots(undefined, [])).toEqual([]);
   });
@@ -143,6 +200,19 @@ describe('toolSlots: every place a body carries tool or output schemas', () => {
       'tools.3.custom.description',
       'functions.0.description',
       'functions.0.parameters.properties.to.description',
+    ]);
+  });
+
+  it('names where each non-rewritable string is: a tool schema, an output schema, a tool input example', () => {
+    const body = {
+      tools: [{ name: 'b', input_schema: { type: 'object', properties: { 'kim@example.com': { type: 'string' } } }, input_examples: [{ 'kim@example.com': 'x' }] }],
+      response_format: { type: 'json_schema', json_schema: { name: 'n', schema: { type: 'object', properties: { x: { type: 'string', pattern: '^kim$' } } } } },
+    };
+    expect(fixed(toolSlots(body))).toEqual([
+      ['tools.0.input_schema.properties.kim@example.com', 'kim@example.com', 'a tool schema property name'],
+      ['tools.0.input_examples.0.kim@example.com', 'kim@example.com', 'a tool input example object key'],
+      ['response_format.json_schema.schema.properties.x', 'x', 'a structured-output schema property name'],
+      ['response_format.json_schema.schema.properties.x.pattern', '^kim$', 'a structured-output schema pattern'],
     ]);
   });
 

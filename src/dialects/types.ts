@@ -12,12 +12,19 @@ import type { SseEvent } from '../util/sse.ts';
 export type JsonObject = { [k: string]: unknown };
 export type JsonPath = readonly (string | number)[];
 
-/** One text-bearing field of a request. `json` fields hold a JSON document as text (tool arguments). */
-export interface TextSlot {
+/**
+ * One text-bearing field of a request. `json` fields hold a JSON document as text (tool arguments).
+ * `rewritable: false` marks a string that is inspected but must go upstream exactly as written,
+ * because rewriting it would change what it means (a schema's property name, a `pattern` regex):
+ * `location` says what it is ("a tool schema property name") for messages that name where a
+ * finding is, never what. Such a slot is never written back; its path is for reference only (a
+ * property name's path is its subschema's).
+ */
+export type TextSlot = {
   path: JsonPath;
   text: string;
   kind: 'text' | 'json';
-}
+} & ({ rewritable?: true } | { rewritable: false; location: string });
 
 export interface ParsedRequest {
   model: string;
