@@ -73,7 +73,7 @@ try {
   const t = await startTargets({ dir, replyBytes, chunkSize, portkey: !values['no-portkey'] });
   if (t.portkeyError) console.error(`portkey not measured: ${t.portkeyError}`);
   const targets: Target[] = [t.mock, t.bare, t.veil, ...(t.portkey ? [t.portkey] : [])];
-  const results: { name: string; rate: number; m: Record<string, Measured>; raw: ProbeResult }[] = [];
+  const results: { name: string; rate: number; m: Record<string, Measured>; raw: ProbeResult; nginx: ProbeResult | null }[] = [];
 
   // Every case through every target before anything is measured: the first case measured must
   // not pay for the JIT warming the code paths of the later ones (Veil has far more code to
@@ -112,6 +112,7 @@ try {
     }
     // The floor: what one hop through a proxy that does nothing adds on this machine.
     const raw = await probe(t.raw);
+    const nginx = t.nginx ? await probe(t.nginx) : null;
     for (const x of targets) {
       const r = m[x.name]!;
       const bad = r.max.errors + r.max.non2xx + r.fixed!.errors + r.fixed!.non2xx + r.probe!.failed;
@@ -120,7 +121,8 @@ try {
       );
     }
     console.error(`${c.name.padEnd(31)} ${'raw hop'.padEnd(11)} probe p50 ${raw.p50} p99 ${raw.p99} µs${raw.failed ? ` | ${raw.failed} FAILED` : ''}`);
-    results.push({ name: c.name, rate, m, raw });
+    if (nginx) console.error(`${c.name.padEnd(31)} ${'nginx hop'.padEnd(11)} probe p50 ${nginx.p50} p99 ${nginx.p99} µs${nginx.failed ? ` | ${nginx.failed} FAILED` : ''}`);
+    results.push({ name: c.name, rate, m, raw, nginx });
   }
 
   const loadAfter = loadText();
@@ -131,16 +133,17 @@ try {
   const failures = results.flatMap((r) => [
     ...Object.entries(r.m).filter(([, v]) => v.max.non2xx + v.max.errors + v.fixed!.non2xx + v.fixed!.errors + v.probe!.failed > 0).map(([k]) => `${r.name} / ${k}`),
     ...(r.raw.failed > 0 ? [`${r.name} / raw hop`] : []),
+    ...(r.nginx && r.nginx.failed > 0 ? [`${r.name} / nginx hop`] : []),
   ]);
 
   const latency = [
-    `**Sequential latency** (${probeN} requests one after another on one keep-alive connection, after ${Math.min(200, probeN)} warm-up requests; µs resolution, shown in ms). Added = target minus mock direct, same run. The raw hop (\`bench/lib/raw-proxy.ts\`: node:http in, node:http out, no framework, no work) is the floor: what a second loopback hop alone adds on this machine, before any proxy does anything.`,
+    `**Sequential latency** (${probeN} requests one after another on one keep-alive connection, after ${Math.min(200, probeN)} warm-up requests; µs resolution, shown in ms). Added = target minus mock direct, same run. The raw hop (\`bench/lib/raw-proxy.ts\`: node:http in, node:http out, no framework, no work) is the floor of a Node proxy: what a second hop through a Node process adds before the proxy does anything. ${t.nginx ? `The nginx hop (nginx ${t.nginx.version} as a plain reverse proxy, \`bench/lib/nginx-hop.ts\`) is the floor of the loopback hop itself: an event loop in C doing no work.` : `nginx hop not measured: ${t.nginxError}.`}`,
     '',
-    `| prompt | direct p50 / p99 | raw hop p50 / p99 | bare proxy p50 / p99 | veil p50 / p99 |${pk ? ' portkey p50 / p99 |' : ''} **veil added** p50 / p99 |${pk ? ' portkey added p50 / p99 |' : ''} bare added p50 / p99 | raw hop added (floor) p50 / p99 |`,
-    `| --- | --- | --- | --- | --- |${pk ? ' --- |' : ''} --- |${pk ? ' --- |' : ''} --- | --- |`,
-    ...results.map(({ name, m, raw }) => {
+    `| prompt | direct p50 / p99 | raw hop p50 / p99 | bare proxy p50 / p99 | veil p50 / p99 |${pk ? ' portkey p50 / p99 |' : ''} **veil added** p50 / p99 |${pk ? ' portkey added p50 / p99 |' : ''} bare added p50 / p99 | raw hop added (Node floor) p50 / p99 |${t.nginx ? ' nginx hop added (hop floor) p50 / p99 |' : ''}`,
+    `| --- | --- | --- | --- | --- |${pk ? ' --- |' : ''} --- |${pk ? ' --- |' : ''} --- | --- |${t.nginx ? ' --- |' : ''}`,
+    ...results.map(({ name, m, raw, nginx }) => {
       const d = m['mock direct']!.probe!;
-      return `| ${name} | ${fmtProbe(d)} | ${fmtProbe(raw)} | ${fmtProbe(m['bare proxy']!.probe!)} | ${fmtProbe(m.veil!.probe!)} |${pk ? ` ${fmtProbe(m.portkey!.probe!)} |` : ''} **${added(m.veil!.probe!, d)}** |${pk ? ` ${added(m.portkey!.probe!, d)} |` : ''} ${added(m['bare proxy']!.probe!, d)} | ${added(raw, d)} |`;
+      return `| ${name} | ${fmtProbe(d)} | ${fmtProbe(raw)} | ${fmtProbe(m['bare proxy']!.probe!)} | ${fmtProbe(m.veil!.probe!)} |${pk ? ` ${fmtProbe(m.portkey!.probe!)} |` : ''} **${added(m.veil!.probe!, d)}** |${pk ? ` ${added(m.portkey!.probe!, d)} |` : ''} ${added(m['bare proxy']!.probe!, d)} | ${added(raw, d)} |${nginx ? ` ${added(nginx, d)} |` : ''}`;
     }),
   ];
   const fixed = [

@@ -8,7 +8,11 @@
  * after the upstream's answer (`out`) and the socket hand-off (`flush`); `wait` + `body` are the
  * upstream's own time as the proxy sees it. Rounds alternate the targets; medians of the rounds.
  *
- * Run: npx tsx bench/request-phases.ts [--case 1kb|16kb|redacted|1kb-sse] [-n 2000] [--rounds 3] [--write]
+ * `--base DIR` adds a second Veil target started from another checkout (`DIR/bin/veil.mjs`, e.g. a
+ * `git archive` of an earlier commit with `node_modules` linked): an A/B of a change in one run.
+ * `--only veil` skips the raw hop and bare proxy.
+ *
+ * Run: npx tsx bench/request-phases.ts [--case 1kb|16kb|redacted|1kb-sse] [-n 2000] [--rounds 3] [--base DIR] [--only veil] [--write]
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,6 +28,8 @@ const { values } = parseArgs({
     case: { type: 'string', default: '1kb' },
     n: { type: 'string', short: 'n', default: '2000' },
     rounds: { type: 'string', default: '3' },
+    base: { type: 'string' },
+    only: { type: 'string' },
     write: { type: 'boolean', default: false },
   },
 });
@@ -72,11 +78,12 @@ try {
       const p = await startProcess([...PRELOAD, ...tsx('bench/bare-proxy.ts', '--upstream', `${mockUrl}/v1`)], /BARE_PROXY_URL=(\S+)/, env);
       return { url: `${p.match[1]}/v1/chat/completions`, headers: {}, child: p.child, out };
     }
-    const p = await startProcess([...PRELOAD, 'bin/veil.mjs', 'start'], /listening on (http:\/\/\S+)/, {
+    const bin = name === 'veil (base)' ? join(values.base!, 'bin', 'veil.mjs') : 'bin/veil.mjs';
+    const p = await startProcess([...PRELOAD, bin, 'start'], /listening on (http:\/\/\S+)/, {
       ...env,
       PORT: '0',
       VEIL_HOST: '127.0.0.1',
-      VEIL_DB: join(dir, `veil-${round}.db`),
+      VEIL_DB: join(dir, `${name.replace(/\W+/g, '-')}-${round}.db`),
       OPENAI_BASE_URL: `${mockUrl}/v1`,
       OPENAI_API_KEY: 'sk-bench',
     }, 60_000);
@@ -89,7 +96,7 @@ try {
     await exited;
   }
 
-  const names = ['raw hop', 'bare proxy', 'veil'];
+  const names = [...(values.only === 'veil' ? [] : ['raw hop', 'bare proxy']), ...(values.base ? ['veil (base)'] : []), 'veil'];
   const got = new Map<string, { phases: Phases[]; probes: ProbeResult[] }>(names.map((x) => [x, { phases: [], probes: [] }]));
   const direct: ProbeResult[] = [];
   for (let r = 0; r < rounds; r++) {
@@ -122,7 +129,7 @@ try {
     '`in`: request received → upstream request handed to node:http (body read, auth, parse, inspection, redaction, building the upstream request); `wait`: → upstream answer headers; `body`: → upstream body end; `out`: → response ended (restore, output guard, audit record); `flush`: → response handed to the kernel. The phases are medians each, so they need not add up to the total.',
   ].join('\n');
   console.log(text);
-  if (values.write) replaceSection('Request phases', `Reproduce: \`npx tsx bench/request-phases.ts --case ${values.case} -n ${n} --rounds ${rounds} --write\`\n\n${text}\n`);
+  if (values.write && !values.base && !values.only) replaceSection('Request phases', `Reproduce: \`npx tsx bench/request-phases.ts --case ${values.case} -n ${n} --rounds ${rounds} --write\`\n\n${text}\n`);
 } finally {
   stopAll();
   rmSync(dir, { recursive: true, force: true });

@@ -69,6 +69,12 @@ export async function waitForHttp(url: string, timeoutMs = 30_000): Promise<void
 
 export const tsx = (file: string, ...args: string[]) => ['--import', 'tsx', resolve(ROOT, file), ...args];
 
+/** Lets `stopAll` stop a child that is not a Node process (e.g. nginx). */
+export function track(child: ChildProcess): ChildProcess {
+  children.push(child);
+  return child;
+}
+
 export function stopAll(): void {
   for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
 }

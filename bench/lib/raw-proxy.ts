@@ -3,9 +3,10 @@
  * The floor of one proxy hop on this machine: a `node:http` server that forwards each request's
  * bytes to the upstream over a keep-alive `node:http` agent and pipes the answer back — no
  * framework, no web `Request`/`Response`, no parsing, no work. What it adds over calling the
- * upstream directly is the cost of a second loopback hop (two more socket writes and process
- * wake-ups) that any proxy pays before doing anything; a latency target below it cannot be met
- * here by any gateway. Prints `RAW_PROXY_URL=<url>`.
+ * upstream directly is the cost of a second hop through a Node process (two more socket writes,
+ * process wake-ups, node:http's parser and client) that any Node proxy pays before doing
+ * anything; a latency target below it cannot be met here by a gateway on Node. (`nginx-hop.ts`
+ * measures the hop itself, without Node.) Prints `RAW_PROXY_URL=<url>`.
  *
  * @example
  * node --import tsx bench/lib/raw-proxy.ts --upstream http://127.0.0.1:9999

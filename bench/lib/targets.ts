@@ -1,12 +1,14 @@
 /**
  * @module bench/lib/targets
  * Starts what the gateway benchmarks compare, each as its own process on 127.0.0.1: the mock
- * upstream, a bare @hono/node-server pass-through proxy, a raw node:http hop (the floor of any
- * proxy's added latency), the Veil gateway (default policy, audit log on) and Portkey's
+ * upstream, a bare @hono/node-server pass-through proxy, a raw node:http hop (the floor of a Node
+ * proxy's added latency), nginx as a reverse proxy when installed (the floor of the loopback hop
+ * itself, `nginx-hop.ts`), the Veil gateway (default policy, audit log on) and Portkey's
  * open-source gateway as plain pass-through. A target that cannot start is reported with its
  * error instead of failing the whole run.
  */
 import { join } from 'node:path';
+import { startNginxHop } from './nginx-hop.ts';
 import { freePort, startProcess, tsx } from './procs.ts';
 
 export interface Target {
@@ -20,8 +22,11 @@ export interface Target {
 export interface Targets {
   mock: Target;
   bare: Target;
-  /** `bench/lib/raw-proxy.ts`: the floor of one proxy hop (no framework, no work). */
+  /** `bench/lib/raw-proxy.ts`: the floor of one Node proxy hop (no framework, no work). */
   raw: Target;
+  /** nginx as a plain reverse proxy (`nginx-hop.ts`); null when not installed, `nginxError` says why. */
+  nginx: (Target & { version: string }) | null;
+  nginxError: string | null;
   veil: Target;
   /** Null when Portkey could not be started; `portkeyError` says why. */
   portkey: Target | null;
@@ -53,6 +58,7 @@ export async function startTargets(o: TargetOptions): Promise<Targets> {
     OPENAI_API_KEY: 'sk-bench',
   }, 60_000);
   const key = /(veil_\S+)/.exec(veilP.output())![1]!;
+  const ng = await startNginxHop(mockUrl, o.dir);
 
   let portkey: Target | null = null;
   let portkeyError: string | null = null;
@@ -75,6 +81,8 @@ export async function startTargets(o: TargetOptions): Promise<Targets> {
     mock: { name: 'mock direct', url: `${mockUrl}/v1/chat/completions`, headers: { authorization: 'Bearer sk-bench' }, pid: mockP.child.pid! },
     bare: { name: 'bare proxy', url: `${bareP.match[1]}/v1/chat/completions`, headers: {}, pid: bareP.child.pid! },
     raw: { name: 'raw hop', url: `${rawP.match[1]}/v1/chat/completions`, headers: {}, pid: rawP.child.pid! },
+    nginx: 'error' in ng ? null : { name: 'nginx hop', url: ng.url, headers: { authorization: 'Bearer sk-bench' }, pid: ng.pid, version: ng.version },
+    nginxError: 'error' in ng ? ng.error : null,
     veil: { name: 'veil', url: `${veilP.match[1]}/v1/chat/completions`, headers: { authorization: `Bearer ${key}` }, pid: veilP.child.pid! },
     portkey,
     portkeyError,
