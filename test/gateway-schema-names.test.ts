@@ -56,6 +56,18 @@ describe('policy without local routing: blocked in the dialect\'s error shape', 
     expect(gw.logs.join('\n')).not.toContain(EMAIL);
   });
 
+  it('chat: an e-mail as a tool name → 403 naming the place, nothing upstream (the upstream would refuse the name only after receiving it)', async () => {
+    const tool = { type: 'function' as const, function: { name: EMAIL, parameters: { type: 'object', properties: {} } } };
+    const err = await openai.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Find my order' }], tools: [tool] }).catch((e: unknown) => e);
+    const e = err as InstanceType<typeof OpenAI.APIError>;
+    expect(e.status).toBe(403);
+    expect(e.message).toContain('a tool name contains EMAIL (1)');
+    expect(e.message).not.toContain(EMAIL);
+    expect(mock.requests).toHaveLength(0);
+    const row = await gw.auditRowFor(e.headers?.get('x-veil-request-id'));
+    expect(JSON.parse(String(row.findings))).toEqual({ EMAIL: 1 });
+  });
+
   it('chat, streamed, structured output: an e-mail in a response_format pattern is refused before any stream starts', async () => {
     const err = await openai.chat.completions
       .create({

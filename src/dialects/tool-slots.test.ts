@@ -209,10 +209,31 @@ describe('toolSlots: every place a body carries tool or output schemas', () => {
       response_format: { type: 'json_schema', json_schema: { name: 'n', schema: { type: 'object', properties: { x: { type: 'string', pattern: '^kim$' } } } } },
     };
     expect(fixed(toolSlots(body))).toEqual([
+      ['tools.0.name', 'b', 'a tool name'],
       ['tools.0.input_schema.properties.kim@example.com', 'kim@example.com', 'a tool schema property name'],
       ['tools.0.input_examples.0.kim@example.com', 'kim@example.com', 'a tool input example object key'],
+      ['response_format.json_schema.name', 'n', 'a structured-output schema name'],
       ['response_format.json_schema.schema.properties.x', 'x', 'a structured-output schema property name'],
       ['response_format.json_schema.schema.properties.x.pattern', '^kim$', 'a structured-output schema pattern'],
+    ]);
+  });
+
+  it('lists every tool and output schema name as a string sent as written', () => {
+    const body = {
+      tools: [
+        { name: 'anthropic_or_responses', input_schema: { type: 'object' } },
+        { type: 'function', function: { name: 'chat_fn', parameters: { type: 'object' } } },
+        { type: 'custom', custom: { name: 'chat_custom' } },
+      ],
+      functions: [{ name: 'legacy_fn', parameters: { type: 'object' } }],
+      text: { format: { type: 'json_schema', name: 'responses_format', schema: { type: 'object' } } },
+    };
+    expect(fixed(toolSlots(body))).toEqual([
+      ['tools.0.name', 'anthropic_or_responses', 'a tool name'],
+      ['tools.1.function.name', 'chat_fn', 'a tool name'],
+      ['tools.2.custom.name', 'chat_custom', 'a tool name'],
+      ['functions.0.name', 'legacy_fn', 'a tool name'],
+      ['text.format.name', 'responses_format', 'a structured-output schema name'],
     ]);
   });
 

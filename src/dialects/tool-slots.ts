@@ -20,8 +20,8 @@
  * `dependentSchemas`, `dependencies`), `patternProperties` keys, subschema names (`$defs`,
  * `definitions`), the strings of the machine-read keywords in `FIXED` (`required`,
  * `dependentRequired`, `pattern`, `$ref` and its kin, `$id`/anchors, `discriminator`), keys
- * in a schema position that are not keywords Veil knows (a vendor `x-…` name), and keys inside
- * data values. Those are slots with `rewritable: false` and a `location` naming what they are
+ * in a schema position that are not keywords Veil knows (a vendor `x-…` name), keys inside
+ * data values, and tool and output-schema names (`nameSlot`). Those are slots with `rewritable: false` and a `location` naming what they are
  * ("a tool schema property name"): inspected as written with the request's policy, never written
  * back. A finding in one cannot be redacted, so the decide stage escalates a `redact` to `local`
  * or `block` (`decide/decide.ts`); it never goes upstream as written. Not inspected at all: the
@@ -158,8 +158,18 @@ function walk(root: unknown, base: JsonPath, rootMode: Mode, owner: SchemaOwner)
   return slots;
 }
 
+/**
+ * A tool's or output schema's `name`: an identifier the model calls it by and echoes back in its
+ * tool calls, so it cannot be rewritten; but it is client text that reaches the upstream (which
+ * refuses a name outside `[A-Za-z0-9_-]` only after receiving it), so it is inspected as written.
+ */
+function nameSlot(holder: unknown, path: JsonPath, location: string, out: TextSlot[]): void {
+  if (isObj(holder) && typeof holder.name === 'string') out.push({ path: [...path, 'name'], text: holder.name, kind: 'text', rewritable: false, location });
+}
+
 function describedSchema(holder: unknown, path: JsonPath, schemaKey: string, owner: SchemaOwner, out: TextSlot[]): void {
   if (!isObj(holder)) return;
+  nameSlot(holder, path, owner === 'tool schema' ? 'a tool name' : `a ${owner} name`, out);
   if (typeof holder.description === 'string') out.push({ path: [...path, 'description'], text: holder.description, kind: 'text' });
   if (holder[schemaKey] !== undefined) out.push(...schemaTextSlots(holder[schemaKey], [...path, schemaKey], owner));
 }
@@ -171,6 +181,7 @@ export function toolSlots(body: JsonObject): TextSlot[] {
     body.tools.forEach((tool: unknown, i) => {
       if (!isObj(tool)) return;
       const at: JsonPath = ['tools', i];
+      nameSlot(tool, at, 'a tool name', slots);
       if (typeof tool.description === 'string') slots.push({ path: [...at, 'description'], text: tool.description, kind: 'text' });
       for (const key of ['input_schema', 'parameters']) {
         if (tool[key] !== undefined) slots.push(...schemaTextSlots(tool[key], [...at, key]));
@@ -180,6 +191,7 @@ export function toolSlots(body: JsonObject): TextSlot[] {
       describedSchema(tool.function, [...at, 'function'], 'parameters', 'tool schema', slots);
       // A custom tool's `format` is a grammar (code, like `pattern`): only its description is text.
       const custom = tool.custom;
+      nameSlot(custom, [...at, 'custom'], 'a tool name', slots);
       if (isObj(custom) && typeof custom.description === 'string') slots.push({ path: [...at, 'custom', 'description'], text: custom.description, kind: 'text' });
     });
   }

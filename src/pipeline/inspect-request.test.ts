@@ -158,6 +158,6 @@ describe('inspectRequest: strings that must go upstream as written', () => {
     const again = chat({ properties: { Kim: {} } }, 'Dear Kim, hello');
     const { perSlot } = inspectRequest(again, p, silentLogger, 'r');
     expect(calls.filter((c) => c === 'Kim')).toHaveLength(1);
-    expect(perSlot[again.slots.findIndex((s) => s.rewritable === false)]).toEqual([expect.objectContaining({ type: 'PERSON', location: 'a tool schema property name' })]);
+    expect(perSlot[again.slots.findIndex((s) => s.rewritable === false && s.text === 'Kim')]).toEqual([expect.objectContaining({ type: 'PERSON', location: 'a tool schema property name' })]);
   });
 });
