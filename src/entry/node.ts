@@ -17,6 +17,7 @@ import type { AdminDeps } from '../admin/index.ts';
 import { createPolicyRegistry, importPolicySources, type PolicyRegistry } from '../policy-store/registry.ts';
 import { createSqlitePolicyStore } from '../policy-store/sqlite.node.ts';
 import { openDatabase } from '../db/open.node.ts';
+import { startWalCheckpointer } from '../db/wal-checkpointer.node.ts';
 import { nodeRequestIo } from '../http/request-io.node.ts';
 import { createSqliteKeyStore } from '../keys/sqlite.node.ts';
 import { createLocalModel } from '../providers/local-llama.node.ts';
@@ -148,6 +149,9 @@ export async function startGateway(cfg: GatewayConfig, opts: StartOptions = {}):
     requestIo: nodeRequestIo,
   });
 
+  // WAL checkpoints (and their fsyncs) in a worker thread, off the requests; started last so a
+  // failed start above leaves no thread behind.
+  const walCheckpointer = startWalCheckpointer(db, { log });
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: app.fetch, port: cfg.port, hostname: cfg.host }, () => resolve(s));
   });
@@ -165,6 +169,7 @@ export async function startGateway(cfg: GatewayConfig, opts: StartOptions = {}):
       // gateway is down is then detectable by `veil audit verify`.
       await audit.flush();
       await audit.checkpoint();
+      await walCheckpointer.close();
       db.close();
     },
   };
