@@ -7,7 +7,8 @@
  * Per prompt case it measures, target after target:
  *   - max throughput (autocannon, `--connections`), and the target's own CPU time per request
  *     from /proc (the figure that survives other processes on the machine);
- *   - latency at a fixed rate (autocannon `-R`, whole-millisecond resolution);
+ *   - latency at a fixed rate, open loop, µs-resolved (bench/lib/latency-probe.ts `--rate`: each
+ *     request timed from when it was due, so queueing shows), for the targets and both floors;
  *   - sequential latency in microseconds (bench/lib/latency-probe.ts, one keep-alive connection).
  * The fixed rate is `--rate` (default 1,000 req/s) capped at half the slowest proxy's measured
  * throughput in that case, so latency is measured below saturation and not as queueing delay.
@@ -62,7 +63,7 @@ interface Measured {
   max: LoadResult;
   /** Target CPU µs per request during the max-throughput run. */
   cpuUs: number | null;
-  fixed?: LoadResult;
+  fixed?: ProbeResult;
   probe?: ProbeResult;
 }
 
@@ -73,7 +74,7 @@ try {
   const t = await startTargets({ dir, replyBytes, chunkSize, portkey: !values['no-portkey'] });
   if (t.portkeyError) console.error(`portkey not measured: ${t.portkeyError}`);
   const targets: Target[] = [t.mock, t.bare, t.veil, ...(t.portkey ? [t.portkey] : [])];
-  const results: { name: string; rate: number; m: Record<string, Measured>; raw: ProbeResult; nginx: ProbeResult | null }[] = [];
+  const results: { name: string; rate: number; m: Record<string, Measured>; raw: ProbeResult; nginx: ProbeResult | null; rawFixed: ProbeResult; nginxFixed: ProbeResult | null }[] = [];
 
   // Every case through every target before anything is measured: the first case measured must
   // not pay for the JIT warming the code paths of the later ones (Veil has far more code to
@@ -106,23 +107,27 @@ try {
     const slowest = Math.min(...targets.filter((x) => x !== t.mock).map((x) => m[x.name]!.max.rps));
     const rate = Math.max(10, Math.min(maxRate, Math.floor(slowest / 2)));
     const probe = (x: Target) => latencyProbe(x.url, { bodyFile, n: probeN, warmup: Math.min(200, probeN), headers: x.headers });
+    // Open loop at `rate` over 16 connections, at least 1,000 requests so p99 has ten behind it.
+    const atRate = (x: Target) => latencyProbe(x.url, { bodyFile, n: Math.max(1000, rate * seconds), warmup: 100, headers: x.headers, rate, connections: 16 });
     for (const x of targets) {
-      m[x.name]!.fixed = await autocannon(x.url, { body: b, connections: 16, seconds, rate, headers: x.headers });
+      m[x.name]!.fixed = await atRate(x);
       m[x.name]!.probe = await probe(x);
     }
+    const rawFixed = await atRate(t.raw);
+    const nginxFixed = t.nginx ? await atRate(t.nginx) : null;
     // The floor: what one hop through a proxy that does nothing adds on this machine.
     const raw = await probe(t.raw);
     const nginx = t.nginx ? await probe(t.nginx) : null;
     for (const x of targets) {
       const r = m[x.name]!;
-      const bad = r.max.errors + r.max.non2xx + r.fixed!.errors + r.fixed!.non2xx + r.probe!.failed;
+      const bad = r.max.errors + r.max.non2xx + r.fixed!.failed + r.probe!.failed;
       console.error(
-        `${c.name.padEnd(31)} ${x.name.padEnd(11)} max ${Math.round(r.max.rps)} req/s, ${r.cpuUs?.toFixed(0) ?? '–'} µs CPU/req | @${rate}/s p50 ${r.fixed!.p50} p99 ${r.fixed!.p99} ms | probe p50 ${r.probe!.p50} p99 ${r.probe!.p99} µs${bad ? ` | ${bad} FAILED` : ''}`,
+        `${c.name.padEnd(31)} ${x.name.padEnd(11)} max ${Math.round(r.max.rps)} req/s, ${r.cpuUs?.toFixed(0) ?? '–'} µs CPU/req | @${rate}/s p50 ${r.fixed!.p50} p99 ${r.fixed!.p99} µs | probe p50 ${r.probe!.p50} p99 ${r.probe!.p99} µs${bad ? ` | ${bad} FAILED` : ''}`,
       );
     }
     console.error(`${c.name.padEnd(31)} ${'raw hop'.padEnd(11)} probe p50 ${raw.p50} p99 ${raw.p99} µs${raw.failed ? ` | ${raw.failed} FAILED` : ''}`);
     if (nginx) console.error(`${c.name.padEnd(31)} ${'nginx hop'.padEnd(11)} probe p50 ${nginx.p50} p99 ${nginx.p99} µs${nginx.failed ? ` | ${nginx.failed} FAILED` : ''}`);
-    results.push({ name: c.name, rate, m, raw, nginx });
+    results.push({ name: c.name, rate, m, raw, nginx, rawFixed, nginxFixed });
   }
 
   const loadAfter = loadText();
@@ -131,9 +136,9 @@ try {
   const fmtProbe = (p: ProbeResult) => `${(p.p50 / 1000).toFixed(2)} / ${(p.p99 / 1000).toFixed(2)}`;
   const added = (a: ProbeResult, d: ProbeResult) => `${((a.p50 - d.p50) / 1000).toFixed(2)} / ${((a.p99 - d.p99) / 1000).toFixed(2)}`;
   const failures = results.flatMap((r) => [
-    ...Object.entries(r.m).filter(([, v]) => v.max.non2xx + v.max.errors + v.fixed!.non2xx + v.fixed!.errors + v.probe!.failed > 0).map(([k]) => `${r.name} / ${k}`),
-    ...(r.raw.failed > 0 ? [`${r.name} / raw hop`] : []),
-    ...(r.nginx && r.nginx.failed > 0 ? [`${r.name} / nginx hop`] : []),
+    ...Object.entries(r.m).filter(([, v]) => v.max.non2xx + v.max.errors + v.fixed!.failed + v.probe!.failed > 0).map(([k]) => `${r.name} / ${k}`),
+    ...(r.raw.failed + r.rawFixed.failed > 0 ? [`${r.name} / raw hop`] : []),
+    ...(r.nginx && r.nginx.failed + r.nginxFixed!.failed > 0 ? [`${r.name} / nginx hop`] : []),
   ]);
 
   const latency = [
@@ -147,15 +152,14 @@ try {
     }),
   ];
   const fixed = [
-    `**Latency under load** (autocannon, 16 connections, ${seconds} s at a fixed rate: ${maxRate} req/s or half the slowest proxy's throughput in that row, whichever is lower; autocannon reports whole ms).`,
+    `**Latency under load** (open loop, \`bench/lib/latency-probe.ts --rate\`: requests due at a fixed rate — ${maxRate} req/s or half the slowest proxy's throughput in that row, whichever is lower — over 16 keep-alive connections, each timed from when it was due, so a target that falls behind shows its queueing; max(1,000, rate × ${seconds} s) requests after 100 warm-up; µs resolution, shown in ms; "achieved" is the rate the probe reached against Veil).`,
     '',
-    `| prompt | rate req/s | direct p50 / p99 ms | bare proxy p50 / p99 | veil p50 / p99 |${pk ? ' portkey p50 / p99 |' : ''} veil added p50 / p99 |`,
-    `| --- | ---: | --- | --- | --- |${pk ? ' --- |' : ''} --- |`,
-    ...results.map(({ name, rate, m }) => {
-      const f = (k: string) => `${m[k]!.fixed!.p50} / ${m[k]!.fixed!.p99}`;
+    `| prompt | rate req/s (achieved) | direct p50 / p99 | bare proxy p50 / p99 | veil p50 / p99 |${pk ? ' portkey p50 / p99 |' : ''} **veil added** p50 / p99 | raw hop added (Node floor) |${results[0]?.nginxFixed ? ' nginx hop added (hop floor) |' : ''}`,
+    `| --- | ---: | --- | --- | --- |${pk ? ' --- |' : ''} --- | --- |${results[0]?.nginxFixed ? ' --- |' : ''}`,
+    ...results.map(({ name, rate, m, rawFixed, nginxFixed }) => {
+      const f = (k: string) => fmtProbe(m[k]!.fixed!);
       const d = m['mock direct']!.fixed!;
-      const v = m.veil!.fixed!;
-      return `| ${name} | ${rate} | ${f('mock direct')} | ${f('bare proxy')} | ${f('veil')} |${pk ? ` ${f('portkey')} |` : ''} ${v.p50 - d.p50} / ${v.p99 - d.p99} |`;
+      return `| ${name} | ${rate} (${m.veil!.fixed!.rate ?? '–'}) | ${f('mock direct')} | ${f('bare proxy')} | ${f('veil')} |${pk ? ` ${f('portkey')} |` : ''} **${added(m.veil!.fixed!, d)}** | ${added(rawFixed, d)} |${nginxFixed ? ` ${added(nginxFixed, d)} |` : ''}`;
     }),
   ];
   const cpu = (x: Measured) => (x.cpuUs === null ? '–' : x.cpuUs.toFixed(0));

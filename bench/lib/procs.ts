@@ -121,11 +121,14 @@ export interface ProbeResult {
   max: number;
   mean: number;
   failed: number;
+  /** Open loop only: requests per second achieved. */
+  rate?: number;
 }
 
-/** Sequential latency probe (bench/lib/latency-probe.ts) as its own process; figures in µs. */
-export async function latencyProbe(url: string, opts: { bodyFile: string; n: number; warmup: number; headers?: Record<string, string> }): Promise<ProbeResult> {
+/** Latency probe (bench/lib/latency-probe.ts) as its own process, sequential or open loop at `rate`; figures in µs. */
+export async function latencyProbe(url: string, opts: { bodyFile: string; n: number; warmup: number; headers?: Record<string, string>; rate?: number; connections?: number }): Promise<ProbeResult> {
   const args = [...tsx('bench/lib/latency-probe.ts'), '--url', url, '--body-file', opts.bodyFile, '-n', String(opts.n), '--warmup', String(opts.warmup)];
+  if (opts.rate) args.push('--rate', String(opts.rate), '--connections', String(opts.connections ?? 16));
   for (const [k, v] of Object.entries(opts.headers ?? {})) args.push('--header', `${k}=${v}`);
   return JSON.parse(await runNode(args)) as ProbeResult;
 }
