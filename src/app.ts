@@ -20,7 +20,7 @@ import { createConsole } from './console/index.tsx';
 import { auditRequests } from './http/audit-middleware.ts';
 import { requireGatewayKey } from './http/auth.ts';
 import { parseJsonBody } from './http/body.ts';
-import { createRateLimiter, modelAllowed } from './http/key-limits.ts';
+import { createRateLimiter, modelAllowed, type RateLimiter } from './http/key-limits.ts';
 import type { VeilEnv } from './http/env.ts';
 import { requestIoOf, type RequestIoSource } from './http/request-io.ts';
 import { listModels } from './http/routes/models.ts';
@@ -59,6 +59,8 @@ export interface AppDeps {
   version?: string;
   /** The admin API (`/admin/api`, docs/admin-api.md); absent = not served. */
   admin?: AdminDeps;
+  /** Per-key rate limit store (`http/rate-limit.sql.ts` to share it across processes/isolates); default in memory. */
+  rateLimiter?: RateLimiter;
   /** A runtime's cheaper way to the body and the client-gone signal (`http/request-io.ts`); default: the web `Request`. */
   requestIo?: RequestIoSource;
 }
@@ -68,7 +70,7 @@ export function createApp(deps: AppDeps): Hono<VeilEnv> {
   const now = deps.now ?? (() => performance.now());
   const app = new Hono<VeilEnv>();
   const pseudonymizers = new Map<string, Promise<Pseudonymizer>>();
-  const limiter = createRateLimiter();
+  const limiter = deps.rateLimiter ?? createRateLimiter();
   const pipelineDeps = {
     routes: deps.routes,
     pseudonymizer: (scope: string) => {
@@ -103,7 +105,7 @@ export function createApp(deps: AppDeps): Hono<VeilEnv> {
     c.set('dialect', dialect);
     const key = c.get('key');
     if (key.rateLimitRpm) {
-      const r = limiter.take(key.id, key.rateLimitRpm);
+      const r = await limiter.take(key.id, key.rateLimitRpm);
       if (!r.ok) throw new VeilError('rate_limited', `This key is limited to ${key.rateLimitRpm} requests per minute; retry in ${r.retryAfterSec} s.`, { retryAfter: r.retryAfterSec });
     }
     const policy = deps.policies.forKey(key);

@@ -18,7 +18,7 @@ import { openDatabase } from '../src/db/open.node.ts';
 import { startGateway, type RunningGateway } from '../src/entry/node.ts';
 import { createSqliteKeyStore } from '../src/keys/sqlite.node.ts';
 import { silentLogger } from '../src/util/log.ts';
-import { REPO_POLICIES } from './support/gateway.ts';
+import { awayFromMinuteEdge, REPO_POLICIES } from './support/gateway.ts';
 import { startMockUpstream, type MockUpstream } from './support/mock-upstream/index.ts';
 
 const ROOT = 'root-token-for-tests-0123456789';
@@ -277,6 +277,7 @@ describe('keys', () => {
     expect(list.find((k: { id: string }) => k.id === key.id)).toEqual(key);
     expect(JSON.stringify(list)).not.toContain(secret);
 
+    await awayFromMinuteEdge();
     const denied = await chat(secret, 'hi', 'gpt-4.1-mini').catch((e: unknown) => e);
     expect(denied).toBeInstanceOf(OpenAI.PermissionDeniedError);
     expect((denied as InstanceType<typeof OpenAI.APIError>).code).toBe('model_not_allowed');

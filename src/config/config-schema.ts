@@ -119,6 +119,18 @@ export const GatewayConfig = z
         { id: 'claude-*', provider: 'anthropic' },
       ]),
     local: LocalConfig.default(LocalConfig.parse({})),
+    limits: z
+      .object({
+        /**
+         * Where per-key rate limits (`rate_limit_rpm`) are counted. `database` (default): in the
+         * gateway's SQLite file / D1, so a key's limit holds across every Node process on one file,
+         * every Workers isolate, and restarts; one small write per request of a limited key only.
+         * `memory`: per process (per isolate on Workers), no writes; exact only for one Node process.
+         */
+        rate_limit_store: z.enum(['memory', 'database']).default('database'),
+      })
+      .strict()
+      .default({ rate_limit_store: 'database' }),
     /**
      * Local model server mode: every model name is answered by the local model and no remote
      * provider is configured. This is the on-premises end a Workers deployment's private endpoint

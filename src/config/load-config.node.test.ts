@@ -73,3 +73,20 @@ describe('loadConfig local.stream_min_gap_ms', () => {
     expect(() => loadConfig({ env: { VEIL_LOCAL_STREAM_MIN_GAP_MS: 'soon' } })).toThrow(/VEIL_LOCAL_STREAM_MIN_GAP_MS must be an integer/);
   });
 });
+
+describe('limits.rate_limit_store', () => {
+  it('counts in the database by default; memory from the file or VEIL_RATE_LIMIT_STORE; anything else is refused', () => {
+    expect(loadConfig({ env: {} }).limits.rate_limit_store).toBe('database');
+    expect(loadConfig({ env: { VEIL_RATE_LIMIT_STORE: 'memory' } }).limits.rate_limit_store).toBe('memory');
+    const dir = mkdtempSync(join(tmpdir(), 'veil-cfg-'));
+    try {
+      const file = join(dir, 'veil.yaml');
+      writeFileSync(file, 'limits:\n  rate_limit_store: memory\n');
+      expect(loadConfig({ file, env: {} }).limits.rate_limit_store).toBe('memory');
+      expect(loadConfig({ file, env: { VEIL_RATE_LIMIT_STORE: 'database' } }).limits.rate_limit_store).toBe('database');
+      expect(() => loadConfig({ env: { VEIL_RATE_LIMIT_STORE: 'redis' } })).toThrow(/limits\.rate_limit_store/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -72,6 +72,7 @@ function applyEnv(raw: Record<string, unknown>, env: Env): Record<string, unknow
   if (env.VEIL_LOCAL_MODEL) out.local = { ...(raw.local as object | undefined), model_path: env.VEIL_LOCAL_MODEL };
   if (env.VEIL_LOCAL_CHAT_WRAPPER) out.local = { ...(out.local as object | undefined), chat_wrapper: env.VEIL_LOCAL_CHAT_WRAPPER };
   if (env.VEIL_LOCAL_THREADS) out.local = { ...(out.local as object | undefined), threads: num('VEIL_LOCAL_THREADS') };
+  if (env.VEIL_RATE_LIMIT_STORE) out.limits = { ...(raw.limits as object | undefined), rate_limit_store: env.VEIL_RATE_LIMIT_STORE };
   if (env.VEIL_LOCAL_STREAM_MIN_GAP_MS) out.local = { ...(out.local as object | undefined), stream_min_gap_ms: num('VEIL_LOCAL_STREAM_MIN_GAP_MS') };
   const vendor = (id: 'openai' | 'anthropic', baseUrl: string | undefined, apiKey: string | undefined) => {
     if (!baseUrl && !apiKey) return;

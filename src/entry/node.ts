@@ -19,6 +19,7 @@ import { createSqlitePolicyStore } from '../policy-store/sqlite.node.ts';
 import { openDatabase } from '../db/open.node.ts';
 import { startWalCheckpointer } from '../db/wal-checkpointer.node.ts';
 import { nodeRequestIo } from '../http/request-io.node.ts';
+import { createSqliteRateLimiter } from '../http/rate-limit.sqlite.node.ts';
 import { createSqliteKeyStore } from '../keys/sqlite.node.ts';
 import { createLocalModel } from '../providers/local-llama.node.ts';
 import { createNodeHttpFetch } from '../providers/node-http-fetch.node.ts';
@@ -147,6 +148,8 @@ export async function startGateway(cfg: GatewayConfig, opts: StartOptions = {}):
     log,
     admin,
     requestIo: nodeRequestIo,
+    // Counted in the database file by default, so several processes on it share each key's limit.
+    rateLimiter: cfg.limits.rate_limit_store === 'database' ? createSqliteRateLimiter(db, { log }) : undefined,
   });
 
   // WAL checkpoints (and their fsyncs) in a worker thread, off the requests; started last so a

@@ -12,6 +12,8 @@
  * within `VEIL_POLICY_REFRESH_SECONDS` (a cheap fingerprint query before a request, at most that
  * often; `policy-store/refresh.ts`).
  *
+ * Per-key rate limits are counted in D1 (`http/rate-limit.d1.ts`) so they hold across isolates.
+ *
  * Each isolate gets its own D1 audit chain (see `audit/d1.ts`). A stream's audit record is
  * written when the stream really ends, after `fetch` has returned, so the response body is
  * watched and `ctx.waitUntil` keeps the isolate alive until that write has settled.
@@ -28,6 +30,7 @@ import { createD1AuditStore, type D1AuditStore, type D1Database } from '../audit
 import { DEFAULT_PROVIDERS, GatewayConfig, limitsOf } from '../config/config-schema.ts';
 import { PolicyLoadError } from '../config/policy-load.ts';
 import type { VeilEnv } from '../http/env.ts';
+import { createD1RateLimiter } from '../http/rate-limit.d1.ts';
 import { createD1KeyStore } from '../keys/d1.ts';
 import { createD1PolicyStore } from '../policy-store/d1.ts';
 import { createPolicyRefresher, type PolicyRefresher } from '../policy-store/refresh.ts';
@@ -81,6 +84,8 @@ export const WorkerEnv = z.object({
   VEIL_ADMIN_TOKEN: opt(z.string().min(16, 'must be at least 16 characters (use 32+ random characters)')),
   /** How stale an isolate's policies may be after a save in another isolate; default 5, 0 = check every request. */
   VEIL_POLICY_REFRESH_SECONDS: num(0),
+  /** Per-key rate limits counted in D1 (`database`, default: shared by every isolate) or per isolate (`memory`). */
+  VEIL_RATE_LIMIT_STORE: opt(z.enum(['memory', 'database'])),
 });
 export type WorkerEnv = z.infer<typeof WorkerEnv>;
 
@@ -211,6 +216,8 @@ export async function buildWorkerGateway(env: unknown, opts: BuildOptions = {}):
     limits: limitsOf(cfg),
     log,
     admin,
+    // In D1 by default: an isolate's own memory would let a key make its limit once per isolate.
+    rateLimiter: cfg.limits.rate_limit_store === 'database' ? createD1RateLimiter(e.DB, { log }) : undefined,
   });
   return { app, audit, cfg, registry, admin, refresher };
 }
@@ -234,6 +241,7 @@ function gatewayConfig(e: WorkerEnv): GatewayConfig {
   if (e.VEIL_UPSTREAM_TIMEOUT_MS !== undefined) raw.upstream_timeout_ms = e.VEIL_UPSTREAM_TIMEOUT_MS;
   if (e.VEIL_UPSTREAM_MAX_BYTES !== undefined) raw.upstream_max_bytes = e.VEIL_UPSTREAM_MAX_BYTES;
   if (e.VEIL_UPSTREAM_STREAM_MAX_BYTES !== undefined) raw.upstream_stream_max_bytes = e.VEIL_UPSTREAM_STREAM_MAX_BYTES;
+  if (e.VEIL_RATE_LIMIT_STORE) raw.limits = { ...(raw.limits as object | undefined), rate_limit_store: e.VEIL_RATE_LIMIT_STORE };
   const providers = (Array.isArray(raw.providers) ? raw.providers : DEFAULT_PROVIDERS).map((p) => ({ ...(p as Record<string, unknown>) }));
   const vendor = (id: 'openai' | 'anthropic', baseUrl: string | undefined, apiKey: string | undefined) => {
     if (!baseUrl && !apiKey) return;

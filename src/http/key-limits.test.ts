@@ -2,27 +2,27 @@ import { describe, expect, it } from 'vitest';
 import { createRateLimiter, modelAllowed } from './key-limits.ts';
 
 describe('rate limiter', () => {
-  it('allows a minute worth at once, then refuses with a retry delay, and refills evenly', () => {
+  it('allows a minute worth at once, then refuses with a retry delay, and refills evenly', async () => {
     let t = 1_000_000;
     const rl = createRateLimiter(() => t);
-    for (let i = 0; i < 3; i++) expect(rl.take('k', 3)).toEqual({ ok: true });
-    const r = rl.take('k', 3);
+    for (let i = 0; i < 3; i++) expect(await rl.take('k', 3)).toEqual({ ok: true });
+    const r = await rl.take('k', 3);
     expect(r).toEqual({ ok: false, retryAfterSec: 20 });
     t += 19_000;
-    expect(rl.take('k', 3).ok).toBe(false);
+    expect((await rl.take('k', 3)).ok).toBe(false);
     t += 1_000;
-    expect(rl.take('k', 3)).toEqual({ ok: true });
-    expect(rl.take('other', 3)).toEqual({ ok: true }); // per key
+    expect(await rl.take('k', 3)).toEqual({ ok: true });
+    expect(await rl.take('other', 3)).toEqual({ ok: true }); // per key
   });
 
-  it('starts over when the limit changes and forgets idle keys', () => {
+  it('starts over when the limit changes and forgets idle keys', async () => {
     let t = 0;
     const rl = createRateLimiter(() => t);
-    expect(rl.take('k', 1).ok).toBe(true);
-    expect(rl.take('k', 1).ok).toBe(false);
-    expect(rl.take('k', 5).ok).toBe(true);
+    expect((await rl.take('k', 1)).ok).toBe(true);
+    expect((await rl.take('k', 1)).ok).toBe(false);
+    expect((await rl.take('k', 5)).ok).toBe(true);
     t += 120_000;
-    expect(rl.take('k', 1).ok).toBe(true);
+    expect((await rl.take('k', 1)).ok).toBe(true);
   });
 });
 

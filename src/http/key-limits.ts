@@ -2,26 +2,32 @@
  * @module http/key-limits
  * Per-key limits the gateway enforces before a request is inspected: requests per minute
  * (a token bucket per key: a full minute's worth may burst, then it refills evenly) and the
- * models a key may name. In memory, per process (per isolate on Workers): a limit is exact for
- * one Node gateway and approximate across several.
+ * models a key may name. This in-memory limiter is per process (per isolate on Workers): exact
+ * for one Node gateway, not shared across several. The database limiter
+ * (`rate-limit.sql.ts`, the default: `limits.rate_limit_store`) holds across them.
  */
 import type { GatewayKey } from '../keys/types.ts';
 
+export type RateLimitResult = { ok: true } | { ok: false; retryAfterSec: number };
+
 export interface RateLimiter {
-  /** Takes one request from the key's bucket: `ok`, or how many seconds until one is free. */
-  take(keyId: string, rpm: number): { ok: true } | { ok: false; retryAfterSec: number };
+  /**
+   * Takes one request from the key's allowance: `ok`, or how many seconds until one is free.
+   * Async because the shared limiter asks the database; rejects (fail closed) when it cannot.
+   */
+  take(keyId: string, rpm: number): Promise<RateLimitResult>;
 }
 
 /**
  * @example
  * const limiter = createRateLimiter();
- * const r = limiter.take(key.id, 60); // { ok: true } or { ok: false, retryAfterSec: 1 }
+ * const r = await limiter.take(key.id, 60); // { ok: true } or { ok: false, retryAfterSec: 1 }
  */
 export function createRateLimiter(now: () => number = () => Date.now()): RateLimiter {
   const buckets = new Map<string, { tokens: number; at: number; rpm: number }>();
   let sweepAt = now() + 60_000;
   return {
-    take(keyId, rpm) {
+    async take(keyId, rpm) {
       const t = now();
       if (t > sweepAt) {
         // Forget buckets that are full again, so idle keys cost no memory.

@@ -15,6 +15,8 @@ export const ErrorCodes = {
   model_not_found: { status: 404, type: 'invalid_request_error' },
   policy_blocked: { status: 403, type: 'policy_violation' },
   rate_limited: { status: 429, type: 'rate_limit_error' },
+  /** The shared rate limit store did not answer: refused rather than let through unlimited. */
+  rate_limit_unavailable: { status: 503, type: 'service_unavailable' },
   model_not_allowed: { status: 403, type: 'permission_error' },
   conflict: { status: 409, type: 'invalid_request_error' },
   policy_invalid: { status: 422, type: 'invalid_request_error' },

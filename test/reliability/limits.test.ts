@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/open.node.ts';
 import { createSqliteKeyStore } from '../../src/keys/sqlite.node.ts';
-import { eventually, startMockedGateway, startTestGateway, type MockedGateway, type TestGateway } from '../support/gateway.ts';
+import { awayFromMinuteEdge, eventually, startMockedGateway, startTestGateway, type MockedGateway, type TestGateway } from '../support/gateway.ts';
 import type { MockUpstream } from '../support/mock-upstream/index.ts';
 import { requireModelOrSkip } from '../support/model.ts';
 import { notAnthropicError, notOpenAIError } from './support/checks.ts';
@@ -87,6 +87,7 @@ describe('per-key rate limit (rate_limit_rpm on the key)', () => {
     const other = (await keys.create({ team: 'other', policyId: null })).secret;
     db.close();
 
+    await awayFromMinuteEdge();
     const statuses: number[] = [];
     for (let i = 0; i < 3; i++) statuses.push((await call(gw, '/v1/chat/completions', openaiBody(`hi ${i}`), limited)).status);
     expect(statuses).toEqual([200, 200, 200]);

@@ -171,3 +171,13 @@ export async function eventually<T>(fn: () => T | undefined | null | false, ms =
     await new Promise((r) => setTimeout(r, 20));
   }
 }
+
+/**
+ * Waits out the last `ms` of a wall-clock minute: the shared rate limiter counts whole Unix
+ * minutes, so a burst that must be refused at exactly `rpm` has to stay inside one (across a
+ * minute's start the sliding estimate may admit one more, by design).
+ */
+export async function awayFromMinuteEdge(ms = 3000): Promise<void> {
+  const left = 60_000 - (Date.now() % 60_000);
+  if (left < ms) await new Promise((r) => setTimeout(r, left + 20));
+}
