@@ -8,9 +8,12 @@
  * per tree and median of the per-round ratios. Also checks both trees send the same bytes.
  * Modes: `guard` (default policy: output guard on), `plain` (output guard off: nothing to
  * transform), `redact` (an e-mail in the prompt comes back as its placeholder: restore + guard).
+ * Dialects: `chat` (default), `anthropic` (the same reply as Messages events, as
+ * test/support/mock-upstream/anthropic.ts writes them, to `/v1/messages`), `responses` (as
+ * test/support/mock-upstream/openai-responses.ts writes them, to `/v1/responses`).
  * A tree needs `src/` and `migrations/` (a symlink will do).
  *
- *   npx tsx bench/stream-cpu.ts <treeA> <treeB> [rounds=15] [perRound=200] [promptBytes=1024] [mode=guard]
+ *   npx tsx bench/stream-cpu.ts <treeA> <treeB> [rounds=15] [perRound=200] [promptBytes=1024] [mode=guard] [dialect=chat]
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -21,16 +24,37 @@ const ROUNDS = Number(process.argv[4] ?? 15);
 const PER = Number(process.argv[5] ?? 200);
 const PROMPT_BYTES = Number(process.argv[6] ?? 1024);
 const MODE = process.argv[7] ?? 'guard';
+const DIALECT = process.argv[8] ?? 'chat';
+if (DIALECT !== 'chat' && DIALECT !== 'anthropic' && DIALECT !== 'responses') throw new Error(`unknown dialect ${DIALECT}: chat, anthropic or responses`);
 
 const SENTENCE = 'The quarterly planning notes cover roadmap items, hiring plans and the migration of the billing service to the new cluster. ';
 const extra = MODE === 'redact' ? ' Reply to jane.doe@example.com.' : '';
 const prompt = SENTENCE.repeat(Math.ceil(PROMPT_BYTES / SENTENCE.length)).slice(0, PROMPT_BYTES - extra.length) + extra;
-const body = JSON.stringify({ model: 'gpt-4o-mini', stream: true, messages: [{ role: 'user', content: prompt }] });
+const MODEL = DIALECT === 'anthropic' ? 'claude-sonnet-4-5' : 'gpt-4o-mini';
+const body = JSON.stringify(
+  DIALECT === 'anthropic'
+    ? { model: MODEL, max_tokens: 1024, stream: true, messages: [{ role: 'user', content: prompt }] }
+    : DIALECT === 'responses'
+      ? { model: MODEL, stream: true, input: prompt }
+      : { model: MODEL, stream: true, messages: [{ role: 'user', content: prompt }] },
+);
+const PATH = DIALECT === 'anthropic' ? '/v1/messages' : DIALECT === 'responses' ? '/v1/responses' : '/v1/chat/completions';
 
 const REPLY_S = 'Here is a summary of the planning notes with the open questions listed at the end. ';
 const reply = REPLY_S.repeat(Math.ceil(1024 / REPLY_S.length)).slice(0, 1024);
 
+/** The reply as 8-character deltas, with `placeholder` in it at 500 when given. */
+function deltas(placeholder: string | null): string[] {
+  const text = placeholder ? reply.slice(0, 500) + placeholder + reply.slice(500 + placeholder.length) : reply;
+  const pts = Array.from(text);
+  const out: string[] = [];
+  for (let i = 0; i < pts.length; i += 8) out.push(pts.slice(i, i + 8).join(''));
+  return out;
+}
+
 function frames(placeholder: string | null): string[] {
+  if (DIALECT === 'anthropic') return anthropicFrames(deltas(placeholder));
+  if (DIALECT === 'responses') return responsesFrames(deltas(placeholder));
   const head = { id: 'chatcmpl-mock', object: 'chat.completion.chunk', created: 1, model: 'gpt-4o-mini', service_tier: 'default', system_fingerprint: 'fp_mock0001' };
   const text = placeholder ? reply.slice(0, 500) + placeholder + reply.slice(500 + placeholder.length) : reply;
   const out: string[] = [];
@@ -41,6 +65,47 @@ function frames(placeholder: string | null): string[] {
   }
   out.push(`data: ${JSON.stringify({ ...head, choices: [{ index: 0, delta: {}, logprobs: null, finish_reason: 'stop' }] })}\n\n`);
   out.push('data: [DONE]\n\n');
+  return out;
+}
+
+function anthropicFrames(pieces: string[]): string[] {
+  const ev = (type: string, data: object) => `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
+  const usage = (output: number) => ({ input_tokens: 300, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: output, service_tier: 'standard' });
+  return [
+    ev('message_start', { message: { id: 'msg_mock', type: 'message', role: 'assistant', model: MODEL, content: [], stop_reason: null, stop_sequence: null, usage: usage(1) } }),
+    ev('content_block_start', { index: 0, content_block: { type: 'text', text: '' } }),
+    ev('ping', {}),
+    ...pieces.map((text) => ev('content_block_delta', { index: 0, delta: { type: 'text_delta', text } })),
+    ev('content_block_stop', { index: 0 }),
+    ev('message_delta', { delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: pieces.length } }),
+    ev('message_stop', {}),
+  ];
+}
+
+function responsesFrames(pieces: string[]): string[] {
+  const text = pieces.join('');
+  const out: string[] = [];
+  const emit = (type: string, fields: object) => out.push(`event: ${type}\ndata: ${JSON.stringify({ type, sequence_number: out.length, ...fields })}\n\n`);
+  const part = (t: string) => ({ type: 'output_text', annotations: [], logprobs: [], text: t });
+  const item = (status: string, content: object[]) => ({ id: 'msg_mock', type: 'message', status, content, role: 'assistant' });
+  const response = (status: string, output: object[], done: boolean) => ({
+    id: 'resp_mock', object: 'response', created_at: 1, status, background: false, error: null, incomplete_details: null, instructions: null,
+    max_output_tokens: null, model: MODEL, output, parallel_tool_calls: true, previous_response_id: null, reasoning: { effort: null, summary: null },
+    service_tier: 'default', store: true, temperature: 1, text: { format: { type: 'text' }, verbosity: 'medium' }, tool_choice: 'auto', tools: [],
+    top_p: 1, truncation: 'disabled',
+    usage: done ? { input_tokens: 300, input_tokens_details: { cached_tokens: 0 }, output_tokens: pieces.length, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: 300 + pieces.length } : null,
+    user: null, metadata: {},
+  });
+  const at = { item_id: 'msg_mock', output_index: 0, content_index: 0 };
+  emit('response.created', { response: response('in_progress', [], false) });
+  emit('response.in_progress', { response: response('in_progress', [], false) });
+  emit('response.output_item.added', { output_index: 0, item: item('in_progress', []) });
+  emit('response.content_part.added', { ...at, part: part('') });
+  for (const delta of pieces) emit('response.output_text.delta', { ...at, delta, logprobs: [] });
+  emit('response.output_text.done', { ...at, text, logprobs: [] });
+  emit('response.content_part.done', { ...at, part: part(text) });
+  emit('response.output_item.done', { output_index: 0, item: item('completed', [part(text)]) });
+  emit('response.completed', { response: response('completed', [item('completed', [part(text)])], true) });
   return out;
 }
 
@@ -91,8 +156,8 @@ async function build(root: string) {
     audit: createSqliteAuditStore(db),
     policies: { forKey: () => loaded, ids: () => ['default'] },
     routes: {
-      models: [{ id: 'gpt-4o-mini', provider: 'openai' }],
-      providers: new Map([['openai', createRemoteProvider({ id: 'openai', baseUrl: 'http://up/v1', apiKey: 'sk-up', timeoutMs: 5000, fetch: stubFetch as typeof fetch })]]),
+      models: [{ id: MODEL, provider: DIALECT === 'anthropic' ? 'anthropic' : 'openai' }],
+      providers: new Map([[DIALECT === 'anthropic' ? 'anthropic' : 'openai', createRemoteProvider({ id: DIALECT === 'anthropic' ? 'anthropic' : 'openai', kind: DIALECT === 'anthropic' ? 'anthropic' : 'openai', baseUrl: 'http://up/v1', apiKey: 'sk-up', timeoutMs: 5000, fetch: stubFetch as typeof fetch })]]),
       local: null,
       localId: null,
     },
@@ -102,7 +167,7 @@ async function build(root: string) {
   const td = new TextDecoder();
   const one = async (): Promise<string> => {
     const res: Response = await app.fetch(
-      new Request('http://veil/v1/chat/completions', {
+      new Request(`http://veil${PATH}`, {
         method: 'POST',
         headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json' },
         body,
@@ -134,8 +199,10 @@ const answerText = (s: string) => {
   let t = '';
   for (const line of s.split('\n')) {
     if (!line.startsWith('data: ') || line === 'data: [DONE]') continue;
-    const j = JSON.parse(line.slice(6)) as { choices?: { delta?: { content?: string } }[] };
-    t += j.choices?.[0]?.delta?.content ?? '';
+    const j = JSON.parse(line.slice(6)) as { type?: string; choices?: { delta?: { content?: string } }[]; delta?: { text?: string } | string };
+    if (j.type === 'content_block_delta' && typeof j.delta === 'object') t += j.delta.text ?? '';
+    else if (j.type === 'response.output_text.delta' && typeof j.delta === 'string') t += j.delta;
+    else t += j.choices?.[0]?.delta?.content ?? '';
   }
   return t;
 };
@@ -164,4 +231,4 @@ for (let r = 0; r < ROUNDS; r++) {
 }
 const med = (xs: number[]) => [...xs].sort((p, q) => p - q)[Math.floor(xs.length / 2)]!;
 const ratios = a.map((x, i) => b[i]! / x);
-console.log(`mode=${MODE} prompt=${PROMPT_BYTES}B  A ${med(a).toFixed(0)} µs/req  B ${med(b).toFixed(0)} µs/req  B/A median ratio ${med(ratios).toFixed(3)} (min ${Math.min(...ratios).toFixed(3)} max ${Math.max(...ratios).toFixed(3)})`);
+console.log(`dialect=${DIALECT} mode=${MODE} prompt=${PROMPT_BYTES}B  A ${med(a).toFixed(0)} µs/req  B ${med(b).toFixed(0)} µs/req  B/A median ratio ${med(ratios).toFixed(3)} (min ${Math.min(...ratios).toFixed(3)} max ${Math.max(...ratios).toFixed(3)})`);

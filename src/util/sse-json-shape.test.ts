@@ -1,9 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { shapedValue, spliceLeaf, SseJsonShape } from './sse-json-shape.ts';
+import { shapedValue, spliceLeaf, spliceShape, SseJsonShape } from './sse-json-shape.ts';
 
 const head = { id: 'chatcmpl-1', object: 'chat.completion.chunk', created: 1, model: 'gpt-4.1' };
 const chunk = (content: string) => JSON.stringify({ ...head, choices: [{ index: 0, delta: { content }, logprobs: null, finish_reason: null }] });
+/** An OpenAI Responses delta: its `sequence_number` counts the stream's events. */
+const typed = (seq: number | string, delta: string) =>
+  `{"type":"response.output_text.delta","sequence_number":${seq},"item_id":"msg_1","output_index":0,"content_index":0,"delta":${JSON.stringify(delta)},"logprobs":[]}`;
 const withObfuscation = (content: string, pad: string) => JSON.stringify({ ...head, choices: [{ index: 0, delta: { content }, finish_reason: null }], obfuscation: pad });
 
 /** `JSON.parse`, or the error's class when it throws. */
@@ -101,6 +104,7 @@ describe('SseJsonShape', () => {
         return d.slice(0, i) + c + d.slice(i + 1);
       }),
       fc.constant('{"usage":{"prompt_tokens":3}}'),
+      fc.tuple(fc.oneof(fc.nat(), fc.constantFrom('01', '-1', '1.5', '1e3', '9999999999999999', '0 ', '"1"', '')), texts).map(([n, t]) => typed(n, t)),
     );
     fc.assert(
       fc.property(fc.array(event, { maxLength: 30 }), (events) => {
@@ -109,5 +113,68 @@ describe('SseJsonShape', () => {
       }),
       { numRuns: 400 },
     );
+  });
+});
+
+describe('SseJsonShape event counters', () => {
+  it('learns a varying sequence_number as a counter and reads the next events through it', () => {
+    const s = new SseJsonShape();
+    s.parseFull(typed(4, 'Hel'));
+    s.parseFull(typed(5, 'lo'));
+    expect(s.learned).toBe(true);
+    const data = typed(123, 'wor"ld');
+    const m = s.match(data)!;
+    expect(m.values).toEqual(['wor"ld']);
+    expect(m.counters).toEqual([['sequence_number']]);
+    expect(m.counts).toEqual([123]);
+    expect(shapedValue(m)).toEqual(JSON.parse(data));
+    expect(data.slice(m.counterSpans[0], m.counterSpans[1])).toBe('123');
+    // Either leaf or both, in the bytes JSON.stringify would write for the changed value.
+    expect(spliceShape(data, m, 0, 'X', 0, 7)).toBe(typed(7, 'X'));
+    expect(spliceShape(data, m, -1, '', 0, 0)).toBe(typed(0, 'wor"ld'));
+    expect(spliceShape(data, m, 0, 'é', -1, 0)).toBe(typed(123, 'é'));
+    // A counter after the string: the splice keeps document order.
+    const late = (seq: number, text: string) => JSON.stringify({ type: 'x', text, sequence_number: seq });
+    const t = new SseJsonShape();
+    t.parseFull(late(1, 'a'));
+    t.parseFull(late(2, 'b'));
+    const lm = t.match(late(30, 'c'))!;
+    expect(spliceShape(late(30, 'c'), lm, 0, '"q"', 0, 31)).toBe(late(31, '"q"'));
+  });
+
+  it('reads through the shape only counters JSON.stringify writes, and parses the others in full', () => {
+    const s = new SseJsonShape();
+    s.parseFull(typed(1, 'a'));
+    s.parseFull(typed(2, 'b'));
+    for (const n of ['01', '-1', '1.5', '1e3', '9999999999999999', '', '"1"', ' 1']) {
+      const data = typed(n, 'c');
+      expect(s.match(data)).toBeNull();
+      expect(parsed(() => s.parse(data))).toEqual(parsed(() => JSON.parse(data)));
+    }
+    expect(s.match(typed(999999999999999, 'c'))!.counts).toEqual([999999999999999]);
+  });
+
+  it('learns no shape from numbers that vary under any other key: a choice index means another shape', () => {
+    const s = new SseJsonShape();
+    const indexed = (index: number, content: string) => JSON.stringify({ ...head, choices: [{ index, delta: { content }, finish_reason: null }] });
+    s.parseFull(indexed(0, 'a'));
+    s.parseFull(indexed(1, 'b'));
+    expect(s.learned).toBe(false);
+    const t = new SseJsonShape();
+    t.parseFull(typed(1, 'a'));
+    t.parseFull(typed('1.5', 'b'));
+    expect(t.learned).toBe(false);
+  });
+
+  it('counts failed attempts at learning from the last shape learned: a stream of shapes keeps learning its next kind of event', () => {
+    const s = new SseJsonShape();
+    const oneOff = (i: number) => s.parseFull(JSON.stringify({ other: i, n: [i] }));
+    for (let i = 0; i < 7; i++) oneOff(i);
+    s.parseFull(chunk('a'));
+    s.parseFull(chunk('b'));
+    for (let i = 0; i < 6; i++) oneOff(i);
+    s.parseFull(typed(1, 'a'));
+    s.parseFull(typed(2, 'b'));
+    expect(s.match(typed(3, 'c'))).not.toBeNull();
   });
 });

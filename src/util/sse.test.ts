@@ -95,6 +95,51 @@ describe('SseParser fast path', () => {
   });
 });
 
+describe('SseParser fast path for named events', () => {
+  it('gives the same events as the line parser for every split of named and unnamed events mixed with everything else', () => {
+    const text =
+      formatSse({ event: 'message_start', data: '{"type":"message_start"}' }) +
+      'event:no-space\ndata:{"a":1}\n\n' +
+      'event: \ndata: empty name\n\n' +
+      'event: only-name\n\n' +
+      formatSse({ data: '{"b":2}' }) +
+      'event: with-id\nid: 7\ndata: x\n\n' +
+      'event: two-lines\ndata: a\ndata: b\n\n' +
+      'event: crlf\r\ndata: y\r\n\r\n' +
+      'event: a\nevent: b\ndata: last name wins\n\n' +
+      formatSse({ event: 'ping', data: '' }) +
+      formatSse({ event: 'content_block_delta', data: '{"t":"é 🌍"}' });
+    const want = [
+      { event: 'message_start', data: '{"type":"message_start"}' },
+      { event: 'no-space', data: '{"a":1}' },
+      { event: '', data: 'empty name' },
+      { event: 'only-name', data: '' },
+      { data: '{"b":2}' },
+      { event: 'with-id', id: '7', data: 'x' },
+      { event: 'two-lines', data: 'a\nb' },
+      { event: 'crlf', data: 'y' },
+      { event: 'b', data: 'last name wins' },
+      { event: 'ping', data: '' },
+      { event: 'content_block_delta', data: '{"t":"é 🌍"}' },
+    ];
+    expect([...new SseParser().push(text)]).toEqual(want);
+    fc.assert(
+      fc.property(fc.array(fc.nat(text.length), { maxLength: 10 }), (cuts) => {
+        const p = new SseParser();
+        const evs = [];
+        let prev = 0;
+        for (const c of [...[...new Set(cuts)].sort((a, b) => a - b), text.length]) {
+          evs.push(...p.push(text.slice(prev, c)));
+          prev = c;
+        }
+        evs.push(...p.end());
+        expect(evs).toEqual(want);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
 describe('readSse', () => {
   const enc = new TextEncoder();
   const frame = (i: number) => formatSse({ data: `{"i":${i}}` });

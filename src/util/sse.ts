@@ -24,15 +24,26 @@ export class SseParser {
     const out: SseEvent[] = [];
     let start = 0;
     // Fast path for what every supported upstream sends: whole `data: <one line>` events ended by
-    // a blank line, no CR. One indexOf per event instead of a look at every character; anything
-    // else (named events, multi-line data, comments, CRLF, a half-parsed event) takes the
-    // general line parser below from where this stopped.
+    // a blank line, no CR, each perhaps named by one `event:` line first (Anthropic, Responses).
+    // One indexOf per line instead of a look at every character; anything else (ids, multi-line
+    // data, comments, CRLF, a half-parsed event) takes the general line parser below from where
+    // this stopped.
     if (this.data.length === 0 && this.event === undefined && this.id === undefined && !buf.includes('\r')) {
       for (;;) {
-        const end = buf.indexOf('\n\n', start);
-        if (end === -1 || !buf.startsWith('data:', start) || buf.indexOf('\n', start) !== end) break;
-        const v = buf.charCodeAt(start + 5) === 32 ? start + 6 : start + 5;
-        out.push({ data: v > end ? '' : buf.slice(v, end) });
+        let at = start;
+        let name: string | undefined;
+        if (buf.startsWith('event:', start)) {
+          const nl = buf.indexOf('\n', start);
+          if (nl === -1) break;
+          name = buf.slice(buf.charCodeAt(start + 6) === 32 ? start + 7 : start + 6, nl);
+          at = nl + 1;
+        }
+        const end = buf.indexOf('\n\n', at);
+        if (end === -1 || !buf.startsWith('data:', at) || buf.indexOf('\n', at) !== end) break;
+        const v = buf.charCodeAt(at + 5) === 32 ? at + 6 : at + 5;
+        const data = v > end ? '' : buf.slice(v, end);
+        // Keys in the general parser's order: the events of a stream share one object shape.
+        out.push(name === undefined ? { data } : { data, event: name });
         start = end + 2;
       }
     }

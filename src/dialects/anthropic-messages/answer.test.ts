@@ -1,6 +1,9 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { collect, EMAIL, from, identity, NAME, PH, PH2, restoring, split } from '../../../test/support/answer-fixtures.ts';
+import { answerTransforms } from '../../pipeline/answer-transforms.ts';
+import { requireJsonData } from '../../pipeline/stream.ts';
+import { chunk, chunkSizes } from '../../restore/test-arbitraries.ts';
 import { formatSse, type SseEvent } from '../../util/sse.ts';
 import type { StreamStats } from '../types.ts';
 import { transformMessagesAnswer, transformMessagesStream } from './answer.ts';
@@ -165,5 +168,101 @@ describe('transformMessagesStream', () => {
     const out = await collect(transformMessagesStream(from(events), restoring, stats));
     expect(out).toEqual([]);
     expect(stats.upstreamError).toContain('malformed');
+  });
+});
+
+describe('transformMessagesStream on events of a learned shape', () => {
+  const KEY = `sk-${'Zq8v'.repeat(6)}`;
+  /** Restores both placeholders and masks an API-key-like secret the model writes. */
+  const guarding = answerTransforms(
+    new Map([
+      [PH, EMAIL],
+      [PH2, NAME],
+    ]),
+    (text) => [...text.matchAll(/sk-[A-Za-z0-9]{20,}/g)].map((m) => ({ type: 'SECRET', start: m.index, end: m.index + m[0].length, score: 0.9, detector: 'test' })),
+  );
+  const texts = fc.array(fc.constantFrom('Hello ', 'world', PH, PH2, KEY, ' ', '"quoted"', '\\', '가나', '😀', '<b>', '\n', '\u2028'), { maxLength: 12 }).map((p) => p.join(''));
+  const docs = fc.array(fc.constantFrom(PH, PH2, 'x', '"', 'é'), { maxLength: 4 }).map((v) => JSON.stringify({ to: v, note: v.join(' ') }));
+  const delta = (index: number, type: string, field: string, piece: string) => ev('content_block_delta', { index, delta: { type, [field]: piece } });
+
+  /** A thinking block, a text block (with pings among its deltas when asked) and a tool_use block, each cut at `sizes`. */
+  function stream(thinking: string, text: string, json: string, sizes: number[], pingEvery: number): SseEvent[] {
+    const out: SseEvent[] = [
+      ev('message_start', { message: { id: 'msg_1', type: 'message', role: 'assistant', content: [], usage: { input_tokens: 12, output_tokens: 1 } } }),
+      ev('content_block_start', { index: 0, content_block: { type: 'thinking', thinking: '' } }),
+      ...chunk(thinking, sizes).map((p) => delta(0, 'thinking_delta', 'thinking', p)),
+      ev('content_block_stop', { index: 0 }),
+      ev('content_block_start', { index: 1, content_block: { type: 'text', text: '' } }),
+    ];
+    chunk(text, sizes).forEach((p, i) => {
+      out.push(delta(1, 'text_delta', 'text', p));
+      if (pingEvery > 0 && i % pingEvery === pingEvery - 1) out.push(ev('ping', {}));
+    });
+    out.push(
+      ev('content_block_stop', { index: 1 }),
+      ev('content_block_start', { index: 2, content_block: { type: 'tool_use', id: 'toolu_1', name: 'send', input: {} } }),
+      ...chunk(json, sizes).map((p) => delta(2, 'input_json_delta', 'partial_json', p)),
+      ev('content_block_stop', { index: 2 }),
+      ev('message_delta', { delta: { stop_reason: 'tool_use', stop_sequence: null }, usage: { output_tokens: 30 } }),
+      ev('message_stop', {}),
+    );
+    return out;
+  }
+
+  it('sends the same bytes as the general path (a full parse and serialisation per event), for every chunking and mix of blocks', async () => {
+    await fc.assert(
+      fc.asyncProperty(texts, texts, docs, chunkSizes, fc.constantFrom(identity, restoring, guarding), fc.nat(4), fc.boolean(), async (thinking, text, json, sizes, t, pingEvery, cut) => {
+        let upstream = stream(thinking, text, json, sizes, pingEvery);
+        // Cut off before its end: held-back text is still released, on both paths alike.
+        if (cut) upstream = upstream.slice(0, -4);
+        const statsGeneral: StreamStats = {};
+        const statsFast: StreamStats = {};
+        const general = await collect(transformMessagesStream(from(upstream), t, statsGeneral));
+        const fast = await collect(transformMessagesStream(requireJsonData(from(upstream)), t, statsFast));
+        expect(fast.map(formatSse)).toEqual(general.map(formatSse));
+        expect(statsFast).toEqual(statsGeneral);
+        if (t === guarding) expect(accumulate(fast).text.get(1) ?? '').not.toContain(KEY.slice(0, 12));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('reads the usual token event through the shape: only its text is serialised, spliced into the upstream bytes', async () => {
+    const pieces = ['Mail ', 'to ', PH.slice(0, 5), `${PH.slice(5)} or `, PH2.slice(0, 9), PH2.slice(9), ' now', '.'];
+    const upstream = [ev('content_block_start', { index: 0, content_block: { type: 'text', text: '' } }), ...pieces.map((p) => delta(0, 'text_delta', 'text', p)), ev('content_block_stop', { index: 0 })];
+    const stringify = vi.spyOn(JSON, 'stringify');
+    let out: SseEvent[];
+    let calls: unknown[][];
+    try {
+      out = await collect(transformMessagesStream(requireJsonData(from(upstream)), restoring, {}));
+    } finally {
+      calls = stringify.mock.calls.slice();
+      stringify.mockRestore();
+    }
+    // The general path serialises each changed event whole; the shape's path only its new text.
+    // (Learning the shape serialises upstream events, which hold placeholders, not values.)
+    expect(calls.filter(([v]) => typeof v === 'object' && /jane\.doe|Lee/.test(JSON.stringify(v)))).toEqual([]);
+    expect(out.map((e) => (e.event === 'content_block_delta' ? JSON.parse(e.data).delta.text : null))).toEqual([null, 'Mail ', 'to ', '', `${EMAIL} or `, '', NAME, ' now', '.', null]);
+    expect(out[4]!.data).toBe(delta(0, 'text_delta', 'text', `${EMAIL} or `).data);
+    expect(out[2]).toBe(upstream[2]);
+  });
+
+  it('takes the general path for a delta whose block or type the shape does not fix', async () => {
+    // Text deltas of two blocks in turn (a varying index is another shape), then deltas of a
+    // block that never opened: both paths agree.
+    const upstream = [
+      ev('content_block_start', { index: 0, content_block: { type: 'text', text: '' } }),
+      ev('content_block_start', { index: 1, content_block: { type: 'text', text: '' } }),
+      ...['a ', PH.slice(0, 4), PH.slice(4), ' b'].flatMap((p) => [delta(0, 'text_delta', 'text', p), delta(1, 'text_delta', 'text', p)]),
+      delta(7, 'text_delta', 'text', PH),
+      delta(7, 'text_delta', 'text', PH),
+      delta(7, 'text_delta', 'text', PH),
+      ev('content_block_stop', { index: 0 }),
+      ev('content_block_stop', { index: 1 }),
+    ];
+    const general = await collect(transformMessagesStream(from(upstream), restoring, {}));
+    const fast = await collect(transformMessagesStream(requireJsonData(from(upstream)), restoring, {}));
+    expect(fast.map(formatSse)).toEqual(general.map(formatSse));
+    expect(accumulate(fast).text).toEqual(new Map([[0, `a ${EMAIL} b`], [1, `a ${EMAIL} b`], [7, PH.repeat(3)]]));
   });
 });

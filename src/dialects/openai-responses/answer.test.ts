@@ -1,5 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { describe, expect, it, vi } from 'vitest';
 import { collect, EMAIL, from, identity, NAME, PH, PH2, restoring, split } from '../../../test/support/answer-fixtures.ts';
+import { answerTransforms } from '../../pipeline/answer-transforms.ts';
+import { requireJsonData } from '../../pipeline/stream.ts';
+import { chunk, chunkSizes } from '../../restore/test-arbitraries.ts';
 import type { FinishReason, LocalGeneration } from '../../providers/types.ts';
 import { formatSse, type SseEvent } from '../../util/sse.ts';
 import type { StreamStats } from '../types.ts';
@@ -139,6 +143,118 @@ describe('transformResponsesStream', () => {
     const out = await collect(transformResponsesStream(from(events), restoring, stats));
     expect(out).toHaveLength(1);
     expect(stats.upstreamError).toBeTruthy();
+  });
+});
+
+describe('transformResponsesStream on events of a learned shape', () => {
+  const KEY = `sk-${'Zq8v'.repeat(6)}`;
+  /** Restores both placeholders and masks an API-key-like secret the model writes. */
+  const guarding = answerTransforms(
+    new Map([
+      [PH, EMAIL],
+      [PH2, NAME],
+    ]),
+    (text) => [...text.matchAll(/sk-[A-Za-z0-9]{20,}/g)].map((m) => ({ type: 'SECRET', start: m.index, end: m.index + m[0].length, score: 0.9, detector: 'test' })),
+  );
+  const texts = fc.array(fc.constantFrom('Hello ', 'world', PH, PH2, KEY, ' ', '"quoted"', '\\', '가나', '😀', '<b>', '\n', '\u2028'), { maxLength: 12 }).map((p) => p.join(''));
+  const docs = fc.array(fc.constantFrom(PH, PH2, 'x', '"', 'é'), { maxLength: 4 }).map((v) => JSON.stringify({ to: v, note: v.join(' ') }));
+
+  /**
+   * A Responses stream as the mock upstream writes it (compact, `sequence_number` second), with a
+   * reasoning summary, a message and a function call, each cut at `sizes`; with OpenAI's
+   * per-event `obfuscation` padding when asked.
+   */
+  function stream(summary: string, text: string, args: string, sizes: number[], pad: boolean): SseEvent[] {
+    const frames: object[] = [];
+    const e = (type: string, fields: object) => frames.push({ type, sequence_number: frames.length, ...fields });
+    const padded = (i: number) => (pad ? { obfuscation: 'xyzw'.slice(i % 4) } : {});
+    const msg = { id: 'msg_1', type: 'message', role: 'assistant', status: 'completed', content: [{ type: 'output_text', text, annotations: [], logprobs: [] }] };
+    const call = { id: 'fc_1', type: 'function_call', status: 'completed', name: 'send', call_id: 'call_1', arguments: args };
+    const reasoning = { id: 'rs_1', type: 'reasoning', summary: [{ type: 'summary_text', text: summary }] };
+    e('response.created', { response: responseObj('in_progress', []) });
+    e('response.in_progress', { response: responseObj('in_progress', []) });
+    e('response.output_item.added', { output_index: 0, item: { ...reasoning, summary: [] } });
+    chunk(summary, sizes).forEach((delta, i) => e('response.reasoning_summary_text.delta', { item_id: 'rs_1', output_index: 0, summary_index: 0, delta, ...padded(i) }));
+    e('response.reasoning_summary_text.done', { item_id: 'rs_1', output_index: 0, summary_index: 0, text: summary });
+    e('response.output_item.done', { output_index: 0, item: reasoning });
+    e('response.output_item.added', { output_index: 1, item: { ...msg, status: 'in_progress', content: [] } });
+    e('response.content_part.added', { item_id: 'msg_1', output_index: 1, content_index: 0, part: { type: 'output_text', text: '', annotations: [], logprobs: [] } });
+    chunk(text, sizes).forEach((delta, i) => e('response.output_text.delta', { item_id: 'msg_1', output_index: 1, content_index: 0, delta, logprobs: [], ...padded(i) }));
+    e('response.output_text.done', { item_id: 'msg_1', output_index: 1, content_index: 0, text, logprobs: [] });
+    e('response.content_part.done', { item_id: 'msg_1', output_index: 1, content_index: 0, part: msg.content[0] });
+    e('response.output_item.done', { output_index: 1, item: msg });
+    e('response.output_item.added', { output_index: 2, item: { ...call, status: 'in_progress', arguments: '' } });
+    chunk(args, sizes).forEach((delta, i) => e('response.function_call_arguments.delta', { item_id: 'fc_1', output_index: 2, delta, ...padded(i) }));
+    e('response.function_call_arguments.done', { item_id: 'fc_1', output_index: 2, arguments: args });
+    e('response.output_item.done', { output_index: 2, item: call });
+    e('response.completed', { response: responseObj('completed', [reasoning, msg, call]) });
+    return frames.map((f) => ({ event: (f as { type: string }).type, data: JSON.stringify(f) }));
+  }
+
+  it('sends the same bytes as the general path (a full parse and serialisation per event), for every chunking and mix of items', async () => {
+    await fc.assert(
+      fc.asyncProperty(texts, texts, docs, chunkSizes, fc.constantFrom(identity, restoring, guarding), fc.boolean(), fc.nat(6), async (summary, text, args, sizes, t, pad, cut) => {
+        let upstream = stream(summary, text, args, sizes, pad);
+        // Cut off before its end: held-back text is still released, on both paths alike.
+        if (cut > 0) upstream = upstream.slice(0, -cut);
+        const statsGeneral: StreamStats = {};
+        const statsFast: StreamStats = {};
+        const general = await collect(transformResponsesStream(from(upstream), t, statsGeneral));
+        const fast = await collect(transformResponsesStream(requireJsonData(from(upstream)), t, statsFast));
+        expect(fast.map(formatSse)).toEqual(general.map(formatSse));
+        expect(statsFast).toEqual(statsGeneral);
+        const data = fast.map((e) => JSON.parse(e.data));
+        expect(data.map((d) => d.sequence_number)).toEqual(data.map((_, i) => i));
+        if (t === guarding) expect(data.filter((d) => d.type === 'response.output_text.delta').map((d) => d.delta).join('')).not.toContain(KEY.slice(0, 12));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('reads the usual token event through the shape: only its delta and sequence number change in the upstream bytes', async () => {
+    const pieces = ['Mail ', 'to ', PH.slice(0, 5), `${PH.slice(5)} or `, PH2.slice(0, 9), PH2.slice(9), ' now', '.'];
+    const frames: object[] = [];
+    const e = (type: string, fields: object) => frames.push({ type, sequence_number: frames.length, ...fields });
+    for (const delta of pieces) e('response.output_text.delta', { item_id: 'msg_1', output_index: 0, content_index: 0, delta, logprobs: [], obfuscation: 'pad' });
+    e('response.output_text.done', { item_id: 'msg_1', output_index: 0, content_index: 0, text: pieces.join(''), logprobs: [] });
+    const upstream = frames.map((f) => ({ event: (f as { type: string }).type, data: JSON.stringify(f) }));
+    const stringify = vi.spyOn(JSON, 'stringify');
+    let out: SseEvent[];
+    let calls: unknown[][];
+    try {
+      out = await collect(transformResponsesStream(requireJsonData(from(upstream)), restoring, {}));
+    } finally {
+      calls = stringify.mock.calls.slice();
+      stringify.mockRestore();
+    }
+    // The general path serialises each changed delta event whole; the shape's path only its new
+    // text. (Learning the shape serialises upstream events, which hold placeholders, not values;
+    // the done event takes the general path.)
+    const whole = calls.filter(([v]) => typeof v === 'object' && /jane\.doe|Lee/.test(JSON.stringify(v)));
+    expect(whole.map(([v]) => (v as { type: string }).type)).toEqual(['response.output_text.done']);
+    const data = out.map((ev) => JSON.parse(ev.data));
+    expect(data.map((d) => d.delta ?? null)).toEqual(['Mail ', 'to ', '', `${EMAIL} or `, '', NAME, ' now', '.', null]);
+    expect(data.map((d) => d.sequence_number)).toEqual(data.map((_, i) => i));
+    expect(out[3]!.data).toBe(JSON.stringify({ type: 'response.output_text.delta', sequence_number: 3, item_id: 'msg_1', output_index: 0, content_index: 0, delta: `${EMAIL} or `, logprobs: [], obfuscation: 'pad' }));
+    expect(out[1]).toBe(upstream[1]);
+  });
+
+  it('rewrites the sequence numbers of unchanged deltas after a released piece, in their bytes', async () => {
+    // Held text released at the done event shifts nothing before it; released pieces of the
+    // message (cut off mid-placeholder by the done of another part) shift the deltas after them.
+    const frames: object[] = [];
+    const e = (type: string, fields: object) => frames.push({ type, sequence_number: frames.length, ...fields });
+    e('response.output_text.delta', { item_id: 'msg_1', output_index: 0, content_index: 0, delta: 'a ', logprobs: [] });
+    e('response.output_text.delta', { item_id: 'msg_1', output_index: 0, content_index: 0, delta: PH.slice(0, 4), logprobs: [] });
+    e('response.output_text.done', { item_id: 'msg_1', output_index: 0, content_index: 0, text: `a ${PH.slice(0, 4)}`, logprobs: [] });
+    for (const delta of ['x', 'y', 'z', 'w']) e('response.output_text.delta', { item_id: 'msg_1', output_index: 0, content_index: 1, delta, logprobs: [] });
+    const upstream = frames.map((f) => ({ event: (f as { type: string }).type, data: JSON.stringify(f) }));
+    const general = await collect(transformResponsesStream(from(upstream), restoring, {}));
+    const fast = await collect(transformResponsesStream(requireJsonData(from(upstream)), restoring, {}));
+    expect(fast.map(formatSse)).toEqual(general.map(formatSse));
+    const data = fast.map((ev) => JSON.parse(ev.data));
+    expect(data.map((d) => d.sequence_number)).toEqual(data.map((_, i) => i));
+    expect(data.length).toBe(upstream.length + 1);
   });
 });
 

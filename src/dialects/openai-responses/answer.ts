@@ -8,9 +8,13 @@
  * whole, so the deltas a client accumulates and the final objects agree. When restoring, the
  * stream's `sequence_number`s are rewritten so they stay consecutive around released pieces.
  * Both report the upstream's answer id (`resp_…`), which a later request may continue.
+ * The usual token event is transformed without a parse or serialisation of its own when the
+ * stream's learned shape reads it (see `transformResponsesStream`).
  */
 import type { Usage } from '../../providers/types.ts';
-import type { SseEvent } from '../../util/sse.ts';
+import { samePath, shapedValue, spliceShape, type ShapeMatch } from '../../util/sse-json-shape.ts';
+import { sseStage } from '../../util/sse-stage.ts';
+import { sseShapeOf, type SseEvent } from '../../util/sse.ts';
 import { eventJson, isObj, type Obj } from '../stream-event.ts';
 import { restoreToolEcho } from '../tool-slots.ts';
 import type { AnswerTransforms, PieceTransform, StreamStats } from '../types.ts';
@@ -107,14 +111,51 @@ interface Pending {
   frame: Obj;
 }
 
-export async function* transformResponsesStream(
-  events: AsyncIterable<SseEvent>,
-  t: AnswerTransforms,
-  stats: StreamStats,
-): AsyncIterable<SseEvent> {
+/**
+ * What the fast path needs of a shape that is the usual token event — a `*.delta` event whose
+ * varying strings are its `delta` and fields the stream only copies (OpenAI's `obfuscation`
+ * padding), with its `sequence_number` a learned counter: the positions of the delta and of the
+ * counter, and the event's restorer key and kind. Null for any other shape.
+ */
+interface DeltaShape {
+  hole: number;
+  counter: number;
+  key: string;
+  kind: 'text' | 'json';
+}
+
+/** Top-level fields the general path reads off a delta event: none may vary in a fast-path shape. */
+const READ = new Set(['type', 'item_id', 'output_index', 'content_index', 'summary_index', 'sequence_number', 'response']);
+const SEQ: readonly string[] = ['sequence_number'];
+
+function deltaShape(m: ShapeMatch): DeltaShape | null {
+  const j = m.skeleton;
+  if (!isObj(j) || typeof j.type !== 'string' || !Object.hasOwn(DELTAS, j.type) || isObj(j.response)) return null;
+  let hole = -1;
+  for (let i = 0; i < m.paths.length; i++) {
+    const p = m.paths[i]!;
+    if (p.length === 1 && p[0] === 'delta') hole = i;
+    else if (READ.has(String(p[0]))) return null;
+  }
+  const counter = m.counters.findIndex((p) => samePath(p, SEQ));
+  // A sequence number the shape holds fixed would be every event's: never so upstream, so not handled.
+  if (hole < 0 || (counter < 0 && j.sequence_number !== undefined)) return null;
+  return { hole, counter, key: keyOf(j.type, j), kind: DELTAS[j.type]!.kind };
+}
+
+/**
+ * The client's events for an upstream Responses stream. An event read through its stream's
+ * learned shape (`requireJsonData`) that is the usual token event has only its delta transformed,
+ * and a changed delta or sequence number is spliced into the upstream's bytes: the same bytes as
+ * serialising the changed event. Every other event takes the general path: its parsed JSON.
+ */
+export function transformResponsesStream(events: AsyncIterable<SseEvent>, t: AnswerTransforms, stats: StreamStats): AsyncIterable<SseEvent> {
   const open = new Map<string, Pending>();
   let seq = 0;
   let idSeen = false;
+  /** The last shape seen, and what the fast path reads of it (null: not a token event). */
+  let shape: unknown = null;
+  let plan: DeltaShape | null = null;
   const emit = (ev: SseEvent, j: Obj): SseEvent => {
     const out = typeof j.sequence_number === 'number' ? { ...j, sequence_number: seq++ } : j;
     return { ...ev, data: JSON.stringify(out) };
@@ -127,23 +168,54 @@ export async function* transformResponsesStream(
     seq++;
     return ev;
   };
-  const release = function* (key: string): Generator<SseEvent> {
+  const release = (key: string, out: SseEvent[]): void => {
     const p = open.get(key);
     if (!p) return;
     open.delete(key);
     const rest = p.tr.flush();
     const type = p.frame.type as string;
-    if (rest) yield emit({ event: type, data: '' }, { ...p.frame, delta: rest, sequence_number: 0 });
+    if (rest) out.push(emit({ event: type, data: '' }, { ...p.frame, delta: rest, sequence_number: 0 }));
   };
-  const releaseAll = function* (): Generator<SseEvent> {
-    for (const k of [...open.keys()]) yield* release(k);
+  const releaseAll = (out: SseEvent[]): void => {
+    for (const k of [...open.keys()]) release(k, out);
   };
 
-  for await (const ev of events) {
+  /** The usual token event, read through its shape: what the general path does with it, on its bytes. */
+  const fast = (ev: SseEvent, m: ShapeMatch, d: DeltaShape, out: SseEvent[]): void => {
+    if (t.identity) {
+      out.push(ev);
+      return;
+    }
+    const piece = m.values[d.hole]!;
+    let p = open.get(d.key);
+    if (!p) open.set(d.key, (p = { tr: t.stream(d.kind), frame: { ...(shapedValue(m) as Obj), delta: '' } }));
+    const text = p.tr.push(piece);
+    const c = d.counter;
+    // As `pass`: an unchanged event with the expected sequence number goes out as it came.
+    if (text === piece && (c < 0 || m.counts[c] === seq)) {
+      if (c >= 0) seq++;
+      out.push(ev);
+      return;
+    }
+    out.push({ ...ev, data: spliceShape(ev.data, m, text === piece ? -1 : d.hole, text, c, c < 0 ? 0 : seq++) });
+  };
+
+  const feed = (ev: SseEvent, out: SseEvent[]): void => {
+    const m = sseShapeOf(ev);
+    if (m !== null) {
+      if (m.skeleton !== shape) {
+        shape = m.skeleton;
+        plan = deltaShape(m);
+      }
+      if (plan !== null) {
+        fast(ev, m, plan, out);
+        return;
+      }
+    }
     const j = eventJson(ev, t, stats);
     if (typeof j === 'string') {
-      if (j === 'forward') yield ev;
-      continue;
+      if (j === 'forward') out.push(ev);
+      return;
     }
     const type = typeof j.type === 'string' ? j.type : (ev.event ?? '');
     if (type === 'error' || type === 'response.failed') stats.upstreamError = 'upstream sent an error event mid-stream';
@@ -161,46 +233,51 @@ export async function* transformResponsesStream(
       if (typeof j.response.status === 'string' && type !== 'response.created' && type !== 'response.in_progress') stats.finishReason = j.response.status;
     }
     if (t.identity) {
-      yield ev;
-      continue;
+      out.push(ev);
+      return;
     }
     const delta = DELTAS[type];
     if (delta && typeof j.delta === 'string') {
       const key = keyOf(type, j);
       let p = open.get(key);
       if (!p) open.set(key, (p = { tr: t.stream(delta.kind), frame: { ...j, delta: '' } }));
-      const out = p.tr.push(j.delta);
-      yield out === j.delta ? pass(ev, j) : emit(ev, { ...j, delta: out });
-      continue;
+      const text = p.tr.push(j.delta);
+      out.push(text === j.delta ? pass(ev, j) : emit(ev, { ...j, delta: text }));
+      return;
     }
     const done = DONE.get(type);
     if (done) {
-      yield* release(keyOf(done.delta, j));
+      release(keyOf(done.delta, j), out);
       const whole = j[done.field];
       const restored = typeof whole === 'string' ? (done.kind === 'json' ? t.json(whole) : t.text(whole)) : whole;
-      yield restored === whole ? pass(ev, j) : emit(ev, { ...j, [done.field]: restored });
-      continue;
+      out.push(restored === whole ? pass(ev, j) : emit(ev, { ...j, [done.field]: restored }));
+      return;
     }
     // Whole objects: restored statelessly. Anything still held back is released before the response ends.
     if (type.startsWith('response.') && isObj(j.response)) {
-      if (type !== 'response.created' && type !== 'response.in_progress') yield* releaseAll();
+      if (type !== 'response.created' && type !== 'response.in_progress') releaseAll(out);
       const response = transformResponse(j.response, t);
-      yield response === j.response ? pass(ev, j) : emit(ev, { ...j, response });
-      continue;
+      out.push(response === j.response ? pass(ev, j) : emit(ev, { ...j, response }));
+      return;
     }
     if (isObj(j.item)) {
-      if (type === 'response.output_item.done') yield* releaseAll();
+      if (type === 'response.output_item.done') releaseAll(out);
       const item = transformItem(j.item, t);
-      yield item === j.item ? pass(ev, j) : emit(ev, { ...j, item });
-      continue;
+      out.push(item === j.item ? pass(ev, j) : emit(ev, { ...j, item }));
+      return;
     }
     if (isObj(j.part)) {
       const part = transformPart(j.part, t);
-      yield part === j.part ? pass(ev, j) : emit(ev, { ...j, part });
-      continue;
+      out.push(part === j.part ? pass(ev, j) : emit(ev, { ...j, part }));
+      return;
     }
-    if (type === 'error') yield* releaseAll();
-    yield pass(ev, j);
-  }
-  if (!t.identity) yield* releaseAll();
+    if (type === 'error') releaseAll(out);
+    out.push(pass(ev, j));
+  };
+  return sseStage(events, {
+    feed,
+    end: (out) => {
+      if (!t.identity) releaseAll(out);
+    },
+  });
 }
