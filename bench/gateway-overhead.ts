@@ -13,7 +13,7 @@
  * The fixed rate is `--rate` (default 1,000 req/s) capped at half the slowest proxy's measured
  * throughput in that case, so latency is measured below saturation and not as queueing delay.
  *
- * Run: npx tsx bench/gateway-overhead.ts [--seconds 5] [--rate 1000] [--probe 2000] [--rounds 3] [--warmup 2] [--write]
+ * Run: npx tsx bench/gateway-overhead.ts [--seconds 5] [--rate 1000] [--uncapped] [--probe 2000] [--rounds 3] [--warmup 2] [--no-portkey] [--write]
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -35,6 +35,9 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '3' },
     warmup: { type: 'string', default: '2' },
     'no-portkey': { type: 'boolean', default: false },
+    // Measure latency at exactly --rate, even past what the slowest target sustains (then the
+    // table shows queueing: the answer to "what happens at 1,000 req/s on this machine").
+    uncapped: { type: 'boolean', default: false },
     write: { type: 'boolean', default: false },
   },
 });
@@ -105,7 +108,7 @@ try {
       m[x.name] = sorted[(sorted.length - 1) >> 1]!;
     }
     const slowest = Math.min(...targets.filter((x) => x !== t.mock).map((x) => m[x.name]!.max.rps));
-    const rate = Math.max(10, Math.min(maxRate, Math.floor(slowest / 2)));
+    const rate = values.uncapped ? maxRate : Math.max(10, Math.min(maxRate, Math.floor(slowest / 2)));
     const probe = (x: Target) => latencyProbe(x.url, { bodyFile, n: probeN, warmup: Math.min(200, probeN), headers: x.headers });
     // Open loop at `rate` over 16 connections, at least 1,000 requests so p99 has ten behind it.
     const atRate = (x: Target) => latencyProbe(x.url, { bodyFile, n: Math.max(1000, rate * seconds), warmup: 100, headers: x.headers, rate, connections: 16 });
@@ -152,7 +155,7 @@ try {
     }),
   ];
   const fixed = [
-    `**Latency under load** (open loop, \`bench/lib/latency-probe.ts --rate\`: requests due at a fixed rate — ${maxRate} req/s or half the slowest proxy's throughput in that row, whichever is lower — over 16 keep-alive connections, each timed from when it was due, so a target that falls behind shows its queueing; max(1,000, rate × ${seconds} s) requests after 100 warm-up; µs resolution, shown in ms; "achieved" is the rate the probe reached against Veil).`,
+    `**Latency under load** (open loop, \`bench/lib/latency-probe.ts --rate\`: requests due at a fixed rate — ${values.uncapped ? `${maxRate} req/s whatever the targets sustain` : `${maxRate} req/s or half the slowest proxy's throughput in that row, whichever is lower`} — over 16 keep-alive connections, each timed from when it was due, so a target that falls behind shows its queueing; max(1,000, rate × ${seconds} s) requests after 100 warm-up; µs resolution, shown in ms; "achieved" is the rate the probe reached against Veil).`,
     '',
     `| prompt | rate req/s (achieved) | direct p50 / p99 | bare proxy p50 / p99 | veil p50 / p99 |${pk ? ' portkey p50 / p99 |' : ''} **veil added** p50 / p99 | raw hop added (Node floor) |${results[0]?.nginxFixed ? ' nginx hop added (hop floor) |' : ''}`,
     `| --- | ---: | --- | --- | --- |${pk ? ' --- |' : ''} --- | --- |${results[0]?.nginxFixed ? ' --- |' : ''}`,
@@ -177,15 +180,17 @@ try {
     }),
   ];
   const setup = [
-    `Mock upstream answers every request with the same ${replyBytes}-byte reply (streamed as ${chunkSize}-character deltas, ~${Math.ceil(replyBytes / chunkSize)} events), so prompt size measures inspection cost. Veil runs \`bin/veil.mjs start\` with \`policies/default.yaml\` and the SQLite audit log on; the bare proxy is \`bench/bare-proxy.ts\` (@hono/node-server + the same node:http upstream client Veil uses, no auth, inspection or audit); the raw hop is \`bench/lib/raw-proxy.ts\` (sequential latency only); ${pk ? 'Portkey is `@portkey-ai/gateway` 1.15.2 (`build/start-server.js --headless`, headers `x-portkey-provider: openai` and `x-portkey-custom-host: <mock>/v1`, no guardrails, no cache; streamed responses re-wrapped by `bench/lib/portkey-mutable-headers.mjs` to work around Portkey issue #1389)' : `Portkey not measured: ${t.portkeyError ?? 'skipped (--no-portkey)'}`}. Every target, the mock and each load generator is its own process on 127.0.0.1; 2 cores shared by all of them.`,
+    `Mock upstream answers every request with the same ${replyBytes}-byte reply (streamed as ${chunkSize}-character deltas, ~${Math.ceil(replyBytes / chunkSize)} events), so prompt size measures inspection cost. Veil runs \`bin/veil.mjs start\` with \`policies/default.yaml\` and the SQLite audit log on; the bare proxy is \`bench/bare-proxy.ts\` (@hono/node-server + the same node:http upstream client Veil uses, no auth, inspection or audit); the raw hop is \`bench/lib/raw-proxy.ts\` and the nginx hop \`bench/lib/nginx-hop.ts\` (${t.nginx ? `nginx ${t.nginx.version}` : 'not installed'}; latency only, as floors); ${pk ? 'Portkey is `@portkey-ai/gateway` 1.15.2 (`build/start-server.js --headless`, headers `x-portkey-provider: openai` and `x-portkey-custom-host: <mock>/v1`, no guardrails, no cache; streamed responses re-wrapped by `bench/lib/portkey-mutable-headers.mjs` to work around Portkey issue #1389)' : `Portkey not measured: ${t.portkeyError ?? 'skipped (--no-portkey)'}`}. Every target, the mock and each load generator is its own process on 127.0.0.1; 2 cores shared by all of them.`,
     '',
     `Load average (1 / 5 / 15 min): **${loadBefore}** before, **${loadAfter}** after; run took ${Math.round((Date.now() - started) / 1000)} s.${failures.length ? ` Failed requests in: ${failures.join(', ')}.` : ' No failed requests.'}`,
   ];
   const text = [...setup, '', ...latency, '', ...fixed, '', ...throughput].join('\n');
   console.log(text);
   if (values.write) {
-    const cmd = `npx tsx bench/gateway-overhead.ts --seconds ${seconds} --rate ${maxRate} --probe ${probeN} --rounds ${rounds} --write`;
-    replaceSection('Gateway overhead', `Reproduce: \`${cmd}\`\n\n${text}\n`);
+    const flags = `${values.uncapped ? ' --uncapped' : ''}${values['no-portkey'] ? ' --no-portkey' : ''}`;
+    const cmd = `npx tsx bench/gateway-overhead.ts --seconds ${seconds} --rate ${maxRate}${flags} --probe ${probeN} --rounds ${rounds} --write`;
+    // An uncapped run answers another question (latency past saturation): its own section.
+    replaceSection(values.uncapped ? `Gateway overhead at ${maxRate} req/s, uncapped` : 'Gateway overhead', `Reproduce: \`${cmd}\`\n\nNeeds Debian's nginx for the nginx floor (\`apt-get install nginx-light\`; optional).\n\n${text}\n`);
   }
 } finally {
   stopAll();
