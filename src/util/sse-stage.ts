@@ -3,7 +3,7 @@
  * A stream stage written as a step function instead of an async generator. A generator costs a
  * promise per event; this iterator also implements `takeReady`, so the events one upstream read
  * brought run through the step and on to the client with no promise each, and `next()` awaits
- * only when none is at hand (as the OpenAI chat stream does, `dialects/openai-chat/answer.ts`).
+ * only when none is at hand. The chat, Anthropic and Responses answer streams are steps run by it.
  * It keeps a generator loop's contract: the step's `end` runs when the source ends (not when it
  * fails or the stage is closed early), and a throwing step ends the stage after closing its source.
  */

@@ -7,7 +7,8 @@
  */
 import type { Usage } from '../../providers/types.ts';
 import { samePath, spliceLeaf, type ShapeMatch } from '../../util/sse-json-shape.ts';
-import { sseJsonSplice, sseShapeOf, type ReadyIterator, type SseEvent } from '../../util/sse.ts';
+import { sseStage, type SseStep } from '../../util/sse-stage.ts';
+import { sseJsonSplice, sseShapeOf, type SseEvent } from '../../util/sse.ts';
 import { eventJson, isObj, type Obj } from '../stream-event.ts';
 import type { AnswerTransforms, PieceTransform, StreamStats } from '../types.ts';
 
@@ -68,16 +69,15 @@ class ChoiceState {
  * through their choice's transforms.
  */
 export function transformChatStream(events: AsyncIterable<SseEvent>, t: AnswerTransforms, stats: StreamStats): AsyncIterable<SseEvent> {
-  return { [Symbol.asyncIterator]: () => new ChatStream(events[Symbol.asyncIterator](), t, stats) };
+  return sseStage(events, new ChatStep(t, stats));
 }
 
 /**
- * A plain iterator rather than an async generator: `takeReady` runs the events the upstream read
- * already holds through the transforms with no promise per event, and `next` awaits only when
- * none is at hand. Each upstream event gives its output events in `#out`, handed out in order.
+ * The chat stream's step (`util/sse-stage.ts` runs it with no promise per event when the upstream
+ * read holds several). Each upstream event gives its output events to `out`, in order; at the end
+ * of the upstream, held text is released even when it was cut off without [DONE].
  */
-class ChatStream implements ReadyIterator {
-  readonly #src: ReadyIterator;
+class ChatStep implements SseStep {
   readonly #t: AnswerTransforms;
   readonly #stats: StreamStats;
   readonly #states = new Map<number, ChoiceState>();
@@ -90,75 +90,14 @@ class ChatStream implements ReadyIterator {
   #shape: unknown = null;
   #hole = -1;
   #choice = 0;
-  readonly #out: SseEvent[] = [];
-  #at = 0;
-  #done = false;
 
-  constructor(src: AsyncIterator<SseEvent>, t: AnswerTransforms, stats: StreamStats) {
-    this.#src = src;
+  constructor(t: AnswerTransforms, stats: StreamStats) {
     this.#t = t;
     this.#stats = stats;
   }
 
-  async next(): Promise<IteratorResult<SseEvent>> {
-    for (;;) {
-      const ev = this.#takeOut();
-      if (ev !== undefined) return { done: false, value: ev };
-      if (this.#done) return { done: true, value: undefined };
-      let r: IteratorResult<SseEvent>;
-      try {
-        r = await this.#src.next();
-      } catch (e) {
-        this.#done = true;
-        throw e;
-      }
-      if (r.done) this.#done = true;
-      this.#step(r.done ? null : r.value);
-    }
-  }
-
-  takeReady(): SseEvent | undefined {
-    for (;;) {
-      const ev = this.#takeOut();
-      if (ev !== undefined || this.#done) return ev;
-      const next = this.#src.takeReady?.();
-      if (next === undefined) return undefined;
-      this.#step(next);
-    }
-  }
-
-  async return(): Promise<IteratorResult<SseEvent>> {
-    this.#done = true;
-    this.#out.length = 0;
-    this.#at = 0;
-    await this.#src.return?.();
-    return { done: true, value: undefined };
-  }
-
-  #takeOut(): SseEvent | undefined {
-    if (this.#at < this.#out.length) return this.#out[this.#at++];
-    if (this.#at !== 0) {
-      // Reused: one array per stream, not per event.
-      this.#out.length = 0;
-      this.#at = 0;
-    }
-    return undefined;
-  }
-
-  /**
-   * One upstream event through the transforms, or the end of the upstream (null): held text is
-   * released even when it was cut off without [DONE]. As a generator's loop would, a failing
-   * transform ends the stream and closes the source.
-   */
-  #step(ev: SseEvent | null): void {
-    try {
-      if (ev === null) this.#flushAll();
-      else this.#feed(ev);
-    } catch (e) {
-      this.#done = true;
-      this.#src.return?.().catch(() => {});
-      throw e;
-    }
+  end(out: SseEvent[]): void {
+    this.#flushAll(out);
   }
 
   #stateOf(i: number): ChoiceState {
@@ -181,12 +120,11 @@ class ChatStream implements ReadyIterator {
     this.#states.delete(index);
   }
 
-  #flushAll(): void {
-    for (const i of [...this.#states.keys()]) this.#flushChoice(i, this.#out);
+  #flushAll(out: SseEvent[]): void {
+    for (const i of [...this.#states.keys()]) this.#flushChoice(i, out);
   }
 
-  #feed(ev: SseEvent): void {
-    const out = this.#out;
+  feed(ev: SseEvent, out: SseEvent[]): void {
     const t = this.#t;
     const stats = this.#stats;
     const m = sseShapeOf(ev);
@@ -210,7 +148,7 @@ class ChatStream implements ReadyIterator {
       }
     }
     if (ev.data === '[DONE]') {
-      this.#flushAll();
+      this.#flushAll(out);
       out.push(ev);
       return;
     }
