@@ -1,7 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { collect, EMAIL, from, identity, NAME, PH, PH2, restoring, split } from '../../../test/support/answer-fixtures.ts';
-import { answerTransforms } from '../../pipeline/answer-transforms.ts';
+import { collect, EMAIL, from, guarding, identity, NAME, PH, PH2, restoring, SECRET_KEY as KEY, split } from '../../../test/support/answer-fixtures.ts';
 import { requireJsonData } from '../../pipeline/stream.ts';
 import { chunk, chunkSizes } from '../../restore/test-arbitraries.ts';
 import { formatSse, type SseEvent } from '../../util/sse.ts';
@@ -85,14 +84,6 @@ describe('transformChatStream on events of a learned shape', () => {
   };
   const role: SseEvent = { data: JSON.stringify({ ...frame, choices: [{ index: 0, delta: { role: 'assistant', content: '' }, logprobs: null, finish_reason: null }] }) };
   const stop: SseEvent = { data: JSON.stringify({ ...frame, choices: [{ index: 0, delta: {}, logprobs: null, finish_reason: 'stop' }] }) };
-  const KEY = `sk-${'Zq8v'.repeat(6)}`;
-  const guarding = answerTransforms(
-    new Map([
-      [PH, EMAIL],
-      [PH2, NAME],
-    ]),
-    (text) => [...text.matchAll(/sk-[A-Za-z0-9]{20,}/g)].map((m) => ({ type: 'SECRET', start: m.index, end: m.index + m[0].length, score: 0.9, detector: 'test' })),
-  );
 
   it('sends the same bytes as the general path (a full parse and serialisation per event), for every chunking', async () => {
     const texts = fc.array(fc.constantFrom('Hello ', 'world', PH, PH2, KEY, ' ', '"quoted"', '\\', '가나', '😀', '<b>', '\n'), { maxLength: 12 }).map((p) => p.join(''));

@@ -1,7 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
-import { collect, EMAIL, from, identity, NAME, PH, PH2, restoring, split } from '../../../test/support/answer-fixtures.ts';
-import { answerTransforms } from '../../pipeline/answer-transforms.ts';
+import { collect, EMAIL, from, guarding, identity, jsonDocs, NAME, PH, PH2, restoring, SECRET_KEY as KEY, split, streamTexts } from '../../../test/support/answer-fixtures.ts';
 import { requireJsonData } from '../../pipeline/stream.ts';
 import { chunk, chunkSizes } from '../../restore/test-arbitraries.ts';
 import type { FinishReason, LocalGeneration } from '../../providers/types.ts';
@@ -147,17 +146,8 @@ describe('transformResponsesStream', () => {
 });
 
 describe('transformResponsesStream on events of a learned shape', () => {
-  const KEY = `sk-${'Zq8v'.repeat(6)}`;
-  /** Restores both placeholders and masks an API-key-like secret the model writes. */
-  const guarding = answerTransforms(
-    new Map([
-      [PH, EMAIL],
-      [PH2, NAME],
-    ]),
-    (text) => [...text.matchAll(/sk-[A-Za-z0-9]{20,}/g)].map((m) => ({ type: 'SECRET', start: m.index, end: m.index + m[0].length, score: 0.9, detector: 'test' })),
-  );
-  const texts = fc.array(fc.constantFrom('Hello ', 'world', PH, PH2, KEY, ' ', '"quoted"', '\\', '가나', '😀', '<b>', '\n', '\u2028'), { maxLength: 12 }).map((p) => p.join(''));
-  const docs = fc.array(fc.constantFrom(PH, PH2, 'x', '"', 'é'), { maxLength: 4 }).map((v) => JSON.stringify({ to: v, note: v.join(' ') }));
+  const texts = streamTexts;
+  const docs = jsonDocs;
 
   /**
    * A Responses stream as the mock upstream writes it (compact, `sequence_number` second), with a
