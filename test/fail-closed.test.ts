@@ -1,18 +1,15 @@
 /**
  * Fail closed: when inspection itself throws, the request is refused and nothing is forwarded —
  * unless the policy explicitly sets `fail_open: true`, which forwards and flags the response.
- * Built with `createApp` in-process so the inspector can be made to fail on purpose.
+ * Built in process (`support/in-process-app.ts`) so the inspector can be made to fail on purpose.
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createApp } from '../src/app.ts';
-import { createSqliteAuditStore } from '../src/audit/sqlite.node.ts';
 import { loadPolicies, type LoadedPolicy } from '../src/config/policy-load.ts';
 import { openDatabase } from '../src/db/open.node.ts';
 import { createSqliteKeyStore } from '../src/keys/sqlite.node.ts';
-import { createRemoteProvider } from '../src/providers/remote.ts';
-import { createPseudonymizer } from '../src/transform/pseudonymizer.ts';
 import { REPO_POLICIES } from './support/gateway.ts';
+import { inProcessApp } from './support/in-process-app.ts';
 import { startMockUpstream, type MockUpstream } from './support/mock-upstream/index.ts';
 
 let mock: MockUpstream;
@@ -38,18 +35,11 @@ async function appWith(failOpen: boolean) {
   const keys = createSqliteKeyStore(db);
   const { secret } = await keys.create({ team: 't', policyId: null });
   const logs: string[] = [];
-  const app = createApp({
+  const app = inProcessApp({
+    db,
     keys,
-    audit: createSqliteAuditStore(db),
-    policies: { forKey: () => broken, ids: () => ['default'] },
-    routes: {
-      models: [{ id: 'gpt-4o-mini', provider: 'openai' }],
-      providers: new Map([['openai', createRemoteProvider({ id: 'openai', baseUrl: `${mock.url}/v1`, apiKey: 'sk-up', timeoutMs: 5000 })]]),
-      local: null,
-      localId: null,
-    },
-    pseudonymizer: (scope) => createPseudonymizer({ secret: 's', scope }),
-    limits: { maxBodyBytes: 1 << 20, upstreamTimeoutMs: 5000 },
+    policy: broken,
+    upstreamUrl: mock.url,
     log: { log: (level, msg, fields) => logs.push(JSON.stringify({ level, msg, ...fields })) },
   });
   const send = () =>

@@ -10,19 +10,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Database } from 'better-sqlite3';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createApp } from '../src/app.ts';
-import { createSqliteAuditStore } from '../src/audit/sqlite.node.ts';
 import { loadConfig } from '../src/config/load-config.node.ts';
 import { loadPolicies } from '../src/config/policy-load.ts';
 import { openDatabase } from '../src/db/open.node.ts';
 import { startGateway, type RunningGateway } from '../src/entry/node.ts';
 import { createSqlRateLimiter } from '../src/http/rate-limit.sql.ts';
 import { createSqliteKeyStore } from '../src/keys/sqlite.node.ts';
-import { createRemoteProvider } from '../src/providers/remote.ts';
-import { createPseudonymizer } from '../src/transform/pseudonymizer.ts';
 import { silentLogger } from '../src/util/log.ts';
 import { notAnthropicError, notOpenAIError } from './reliability/support/checks.ts';
 import { awayFromMinuteEdge, eventually, REPO_POLICIES, UPSTREAM_KEY } from './support/gateway.ts';
+import { inProcessApp } from './support/in-process-app.ts';
 import { startMockUpstream, type MockUpstream } from './support/mock-upstream/index.ts';
 
 let mock: MockUpstream;
@@ -126,18 +123,11 @@ describe('rate limit store failure', () => {
     const limited = await keys.create({ team: 't', rateLimitRpm: 100 });
     const free = await keys.create({ team: 't' });
     const [policy] = (await loadPolicies([{ file: 'default.yaml', text: 'id: default\nrules: {}\n' }])).values();
-    const app = createApp({
+    const app = inProcessApp({
+      db,
       keys,
-      audit: createSqliteAuditStore(db),
-      policies: { forKey: () => policy, ids: () => ['default'] },
-      routes: {
-        models: [{ id: 'gpt-4o-mini', provider: 'openai' }],
-        providers: new Map([['openai', createRemoteProvider({ id: 'openai', baseUrl: `${mock.url}/v1`, apiKey: 'sk-up', timeoutMs: 5000 })]]),
-        local: null,
-        localId: null,
-      },
-      pseudonymizer: (scope) => createPseudonymizer({ secret: 's', scope }),
-      limits: { maxBodyBytes: 1 << 20, upstreamTimeoutMs: 5000 },
+      policy: policy!,
+      upstreamUrl: mock.url,
       rateLimiter: createSqlRateLimiter(async () => {
         throw new Error('SQLITE_BUSY: database is locked');
       }),
