@@ -1,6 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { formatSse, readSse, SseParser, sseJson } from './sse.ts';
+import { formatSse, readSse, SseParser, sseJson, type SseEvent } from './sse.ts';
+
+/** The events a parser gives for `text` pushed in pieces cut at `cuts` (any order, repeats allowed). */
+function parsedInPieces(text: string, cuts: number[]): SseEvent[] {
+  const p = new SseParser();
+  const evs: SseEvent[] = [];
+  let prev = 0;
+  for (const c of [...[...new Set(cuts)].sort((a, b) => a - b), text.length]) {
+    evs.push(...p.push(text.slice(prev, c)));
+    prev = c;
+  }
+  evs.push(...p.end());
+  return evs;
+}
 
 describe('SseParser', () => {
   it('parses data, event and id fields and ignores comments', () => {
@@ -81,15 +94,7 @@ describe('SseParser fast path', () => {
     expect([...new SseParser().push(text)]).toEqual(want);
     fc.assert(
       fc.property(fc.array(fc.nat(text.length), { maxLength: 8 }), (cuts) => {
-        const p = new SseParser();
-        const evs = [];
-        let prev = 0;
-        for (const c of [...[...new Set(cuts)].sort((a, b) => a - b), text.length]) {
-          evs.push(...p.push(text.slice(prev, c)));
-          prev = c;
-        }
-        evs.push(...p.end());
-        expect(evs).toEqual(want);
+        expect(parsedInPieces(text, cuts)).toEqual(want);
       }),
     );
   });
@@ -125,15 +130,7 @@ describe('SseParser fast path for named events', () => {
     expect([...new SseParser().push(text)]).toEqual(want);
     fc.assert(
       fc.property(fc.array(fc.nat(text.length), { maxLength: 10 }), (cuts) => {
-        const p = new SseParser();
-        const evs = [];
-        let prev = 0;
-        for (const c of [...[...new Set(cuts)].sort((a, b) => a - b), text.length]) {
-          evs.push(...p.push(text.slice(prev, c)));
-          prev = c;
-        }
-        evs.push(...p.end());
-        expect(evs).toEqual(want);
+        expect(parsedInPieces(text, cuts)).toEqual(want);
       }),
       { numRuns: 300 },
     );
